@@ -1,0 +1,207 @@
+"""The `veroscore` command line (DESIGN §4). Only `main` exits; every stage raises.
+
+Exit codes: 0 success, 1 the decision met `--fail-on`, 2 usage/config/input error (one
+line on stderr, a traceback only with `--debug`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import structlog
+
+from veroscore import __version__
+from veroscore.config import DECISIONS, Config, load_config
+from veroscore.detect.engine import detect
+from veroscore.diff import ChangeSet
+from veroscore.diff.git import GitRange, read_git_range
+from veroscore.diff.patch import read_patch_file
+from veroscore.diff.tree import read_paths
+from veroscore.errors import InputError, StoreError, VeroScoreError
+from veroscore.log import configure_logging, new_trace_id
+from veroscore.report import FORMATS, RunInfo, render_scan, render_score
+from veroscore.score.engine import score_change
+from veroscore.score.result import ScoreResult
+from veroscore.store import default_store_url, open_store
+from veroscore.store.base import record_from_result
+
+EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
+_DECISION_RANK = {"auto_approve": 0, "review_required": 1, "auto_block": 2}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors share one handler."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise VeroScoreError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="veroscore", description="PR governance: detect, score, enforce.")
+    parser.add_argument("--version", action="version", version=f"veroscore {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    score = commands.add_parser("score", help="score a change (git range or patch file)")
+    source = score.add_mutually_exclusive_group()
+    source.add_argument("--patch", type=Path, help="unified diff file to score ('-' = stdin)")
+    source.add_argument("--base", help="base ref (default: merge-base with the default branch)")
+    score.add_argument("--repo", type=Path, default=Path("."), help="git repository (default .)")
+    score.add_argument("--head", default="HEAD", help="head ref (default HEAD)")
+    score.add_argument("--description", help="file with the PR description ('-' = stdin)")
+    score.add_argument("--config", type=Path, help="config file (default .github/veroscore.yml)")
+    score.add_argument("--format", choices=FORMATS, default="text")
+    score.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    score.add_argument("--store", help="sqlite:///PATH or none (default: embedded store)")
+    score.add_argument("--fail-on", choices=(*DECISIONS, "never"),
+                       help="exit 1 when the decision is this or worse (default from config: "
+                            "auto_block)")
+
+    scan = commands.add_parser("scan", help="scan files or folders; every line counts")
+    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    scan.add_argument("--format", choices=("json", "text", "sarif"), default="text")
+    scan.add_argument("--config", type=Path, help="config file (default .github/veroscore.yml)")
+    scan.add_argument("--output", type=Path, help="write the report here instead of stdout")
+
+    history = commands.add_parser("history", help="list recorded scores, newest first")
+    history.add_argument("--store", help="sqlite:///PATH (default: embedded store)")
+    history.add_argument("--repository", help="only this repository")
+    history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _read_description(source: str | None) -> str:
+    if source is None:
+        return ""
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{source}: description file not found") from None
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read description ({exc.strerror})") from None
+    return data.decode("utf-8", errors="replace")
+
+
+def _read_changes(args: argparse.Namespace, config: Config) -> ChangeSet:
+    if args.patch is not None:
+        changes = read_patch_file(args.patch, config.max_file_bytes)
+    else:
+        changes = read_git_range(GitRange(args.repo, args.base, args.head),
+                                 config.max_file_bytes)
+    return dataclasses.replace(changes, description=_read_description(args.description))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write report ({exc.strerror})") from None
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    return (args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            and os.environ.get("TERM") != "dumb")
+
+
+def _record(result: ScoreResult, store_url: str, trace_id: str) -> None:
+    """Record the score; a store failure is reported, never fatal to the report."""
+    log = structlog.get_logger()
+    try:
+        store = open_store(store_url)
+        if store is None:
+            return
+        try:
+            inserted = store.record(record_from_result(result, trace_id))
+        finally:
+            store.close()
+    except StoreError as exc:
+        log.warning("store_unavailable", error=str(exc))
+        print(f"veroscore: warning: score not recorded: {exc}", file=sys.stderr)
+        return
+    log.info("score_recorded" if inserted else "score_already_recorded", store=store_url)
+
+
+def _fails(decision: str, fail_on: str) -> bool:
+    return fail_on != "never" and _DECISION_RANK[decision] >= _DECISION_RANK[fail_on]
+
+
+def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
+    started = time.perf_counter()
+    config = load_config(args.config)
+    changes = _read_changes(args, config)
+    result = score_change(changes, detect(changes, config), config)
+    run = RunInfo(trace_id=trace_id, color=_use_color(args))
+    _emit(render_score(result, args.format, run), args.output)
+    _record(result, args.store or default_store_url(), trace_id)
+    structlog.get_logger().info("scored", decision=result.decision,
+                                score=result.stabilized_score,
+                                duration_ms=round((time.perf_counter() - started) * 1000))
+    return EXIT_FAIL_ON if _fails(result.decision, args.fail_on or config.fail_on) else EXIT_OK
+
+
+def cmd_scan(args: argparse.Namespace, trace_id: str) -> int:
+    config = load_config(args.config)
+    changes = read_paths(list(args.paths), config.max_file_bytes)
+    detection = detect(changes, config, change_level=False)
+    run = RunInfo(trace_id=trace_id, color=_use_color(args))
+    _emit(render_scan(detection.findings, detection.files_scanned, args.format, run),
+          args.output)
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace, trace_id: str) -> int:
+    store = open_store(args.store or default_store_url())
+    if store is None:
+        raise InputError("history needs a store; --store none has none")
+    try:
+        rows = store.history(args.repository, args.limit)
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps([dataclasses.asdict(r) for r in rows], indent=2))
+        return EXIT_OK
+    if not rows:
+        print("No scores recorded yet.")
+    for r in rows:
+        pr = f"#{r.pr_number}" if r.pr_number else "local"
+        print(f"{r.recorded_at}  {r.repository:<24} {pr:<7} {r.head_sha[:12]:<12} "
+              f"{r.stabilized_score:5.2f}  {r.decision:<15} critical={r.critical}")
+    return EXIT_OK
+
+
+_COMMANDS = {"score": cmd_score, "scan": cmd_scan, "history": cmd_history}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    trace_id = new_trace_id()
+    configure_logging(trace_id, debug)
+    try:
+        args = build_parser().parse_args(argv)
+        return _COMMANDS[args.command](args, trace_id)
+    except VeroScoreError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"veroscore: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("veroscore: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

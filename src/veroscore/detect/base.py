@@ -1,0 +1,82 @@
+"""What every detector shares: the protocol, the run context, and how a Finding is made."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from typing import Protocol
+
+from veroscore.config import Config
+from veroscore.detect.finding import Finding
+from veroscore.detect.secret_patterns import redact
+from veroscore.diff import ChangedFile, ChangeSet
+
+MAX_SNIPPET = 200
+
+
+def matches_any(path: str, patterns: Iterable[str]) -> bool:
+    """Glob match where `**/` also matches zero folders (`**/test_*.py` hits `test_a.py`)."""
+    for pattern in patterns:
+        if fnmatch(path, pattern):
+            return True
+        if pattern.startswith("**/") and fnmatch(path, pattern[3:]):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class DetectionContext:
+    """The change and config a detector reads; detectors never talk to GitHub or a store."""
+
+    changes: ChangeSet
+    config: Config
+
+    def files(self, *languages: str) -> Iterator[ChangedFile]:
+        """Analysable, non-excluded files, optionally of the given languages."""
+        for changed in self.changes.files:
+            if not changed.analysable or self.is_excluded(changed.path):
+                continue
+            if not languages or changed.language in languages:
+                yield changed
+
+    def is_excluded(self, path: str) -> bool:
+        return matches_any(path, self.config.exclude)
+
+    def is_test(self, path: str) -> bool:
+        return matches_any(path, self.config.test_patterns)
+
+    def finding(self, *, rule_id: str, violation_type: str, detector: str, message: str,
+                changed: ChangedFile, line: int | None, suggested_fix: str,
+                severity: str | None = None) -> Finding:
+        """Build a Finding with config severity/penalty and a redacted snippet."""
+        return Finding(
+            rule_id=rule_id,
+            violation_type=violation_type,
+            severity=self.config.rule_severity.get(rule_id)
+            or severity or self.config.severity_for(rule_id, violation_type),
+            detector=detector,
+            message=message,
+            path=changed.path,
+            line=line,
+            snippet=snippet_at(changed, line),
+            suggested_fix=suggested_fix,
+            penalty=self.config.penalty_for(violation_type),
+        )
+
+
+def snippet_at(changed: ChangedFile, line: int | None) -> str:
+    """The redacted, trimmed source line (empty for file-level findings)."""
+    if line is None or changed.content is None:
+        return ""
+    lines = changed.content.splitlines()
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return redact(text)[:MAX_SNIPPET]
+
+
+class Detector(Protocol):
+    """A detector: stable `name`, and `detect` yielding findings for the whole change."""
+
+    name: str
+
+    def detect(self, ctx: DetectionContext) -> Iterable[Finding]: ...

@@ -1,0 +1,36 @@
+"""Make PR-author-controlled text inert in Markdown and in terminals.
+
+Paths, messages and snippets come from the pull request. In the PR comment they must not
+become HTML, links, images, tables, mentions or code fences; in a terminal they must not
+carry escape sequences.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def markdown_text(value: object) -> str:
+    """Escape for a Markdown paragraph or table cell: HTML-escaped, metacharacters
+    backslashed, mentions and issue references defused, one line."""
+    text = _CONTROL.sub("", str(value)).replace("\r", " ").replace("\n", " ")
+    text = html.escape(text, quote=True)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return text.replace("@", "@" + ZERO_WIDTH_SPACE).replace("#", "#" + ZERO_WIDTH_SPACE)
+
+
+def markdown_code(value: object) -> str:
+    """Inline code that cannot be closed early: an HTML <code> element with escaped text."""
+    text = _CONTROL.sub("", str(value)).replace("\n", " ")
+    escaped = html.escape(text, quote=True).replace("@", "&#64;").replace("|", "&#124;")
+    return f"<code>{escaped.replace('`', '&#96;')}</code>"
+
+
+def terminal_text(value: object) -> str:
+    """Strip control characters (ANSI escapes included) from untrusted text."""
+    return _CONTROL.sub("", str(value))

@@ -1,0 +1,84 @@
+"""Turn results into text for people (templates) and JSON/SARIF for machines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from veroscore import __version__
+from veroscore.detect.finding import Finding
+from veroscore.report.escape import markdown_code, markdown_text, terminal_text
+from veroscore.report.sarif import sarif_document
+from veroscore.resources import resource_dir
+from veroscore.score.result import ScoreResult
+
+FORMATS = ("text", "json", "markdown", "sarif")
+MAX_LISTED_FINDINGS = 50
+COMMENT_MARKER = "<!-- veroscore:report -->"
+_ANSI = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "bold": "1", "dim": "2"}
+DECISION_LABEL = {"auto_block": "AUTO-BLOCK", "review_required": "REVIEW REQUIRED",
+                  "auto_approve": "AUTO-APPROVE"}
+DECISION_COLOR = {"auto_block": "red", "review_required": "yellow", "auto_approve": "green"}
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What varies per run and is not part of the deterministic ScoreResult."""
+
+    trace_id: str
+    run_url: str = ""
+    color: bool = False
+
+
+def _environment(color: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
+        autoescape=False, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = markdown_text
+    env.filters["mdcode"] = markdown_code
+    env.filters["tty"] = terminal_text
+    env.filters["color"] = lambda text, name: (
+        f"\033[{_ANSI[name]}m{text}\033[0m" if color else str(text))
+    return env
+
+
+def render_template(name: str, color: bool = False, **context: Any) -> str:
+    """Render one template of `templates/` with the escaping filters installed."""
+    return _environment(color).get_template(name).render(
+        version=__version__, decision_label=DECISION_LABEL, decision_color=DECISION_COLOR,
+        marker=COMMENT_MARKER, **context)
+
+
+def render_score(result: ScoreResult, fmt: str, run: RunInfo) -> str:
+    """The report of a `score` run in `fmt` (one of FORMATS)."""
+    if fmt == "json":
+        return json.dumps({**result.to_dict(), "trace_id": run.trace_id}, indent=2,
+                          ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        return json.dumps(sarif_document(result.all_findings), indent=2) + "\n"
+    template = "comment.md.j2" if fmt == "markdown" else "report.txt.j2"
+    return render_template(template, color=run.color and fmt == "text", result=result, run=run,
+                           max_findings=MAX_LISTED_FINDINGS)
+
+
+def render_scan(findings: tuple[Finding, ...], files_scanned: int, fmt: str,
+                run: RunInfo) -> str:
+    """The report of a `scan` run: findings over whole files, no score."""
+    if fmt == "json":
+        payload = {"findings": [_finding_dict(f) for f in findings],
+                   "files_scanned": files_scanned}
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        return json.dumps(sarif_document(findings), indent=2) + "\n"
+    return render_template("scan.txt.j2", color=run.color, findings=findings,
+                           files_scanned=files_scanned)
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    data = {key: getattr(finding, key) for key in finding.__dataclass_fields__}
+    data["fingerprint"] = finding.fingerprint
+    return data

@@ -1,0 +1,82 @@
+"""Compute the Hybrid Score v2.1 of a change from its detection result."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from veroscore import ENGINE_VERSION
+from veroscore.config import Config
+from veroscore.detect.engine import DetectionResult
+from veroscore.detect.finding import BLOCKING_SEVERITIES, Finding
+from veroscore.diff import ChangeSet
+from veroscore.pipeline import parse_pipeline
+from veroscore.score.decision import decide
+from veroscore.score.formula import rule_compliance, stabilize, weighted_average
+from veroscore.score.result import CategoryScore, ScoreResult, SkippedFile
+from veroscore.score.signals import FILE_CATEGORIES, FileSignals, file_signals
+
+
+def config_hash(config: Config) -> str:
+    """Stable hash of the effective config: part of the store's idempotency key."""
+    canonical = json.dumps(asdict(config), sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _categories(signals: tuple[FileSignals, ...], findings: tuple[Finding, ...],
+                config: Config) -> tuple[CategoryScore, ...]:
+    weights = config.score.weights
+    result = []
+    for name in FILE_CATEGORIES:
+        raw = weighted_average((value, fs.weight) for fs in signals
+                               if (value := fs.category_raw(name)) is not None)
+        result.append(CategoryScore(name, raw, weights[name], round(raw * weights[name], 4)))
+    compliance = rule_compliance(findings, config.score)
+    result.append(CategoryScore("rule_compliance", compliance, weights["rule_compliance"],
+                                round(compliance * weights["rule_compliance"], 4)))
+    return tuple(result)
+
+
+def _stats(changes: ChangeSet, detection: DetectionResult, findings: tuple[Finding, ...]
+           ) -> dict[str, int]:
+    stats = {
+        "files_changed": len(changes.files),
+        "files_analysed": detection.files_scanned,
+        "files_skipped": sum(1 for f in changes.files if f.skipped_reason),
+        "lines_added": sum(len(f.added_lines) for f in changes.files),
+        "lines_removed": sum(f.removed_count for f in changes.files),
+        "findings_outside_diff": detection.outside_diff,
+    }
+    for severity in ("critical", "high", "medium", "low", "info"):
+        stats[f"findings_{severity}"] = sum(1 for f in findings
+                                            if f.severity == severity and not f.suppressed)
+    stats["findings_suppressed"] = sum(1 for f in findings if f.suppressed)
+    return stats
+
+
+def score_change(changes: ChangeSet, detection: DetectionResult, config: Config) -> ScoreResult:
+    """Hybrid Score v2.1 and decision for `changes`; deterministic for equal inputs."""
+    findings = detection.findings
+    signals = file_signals(changes, findings, config)
+    categories = _categories(signals, findings, config)
+    pipeline = parse_pipeline(changes.description, config.score.pipeline_bonus)
+    raw = round(sum(c.weighted for c in categories) + pipeline.bonus, 4)
+    stabilized = stabilize(raw, config.score.k)
+    decision = decide(stabilized, findings, pipeline, config.score)
+    active = [f for f in findings if not f.suppressed]
+    return ScoreResult(
+        repository=changes.repository, pr_number=changes.pr_number,
+        base_sha=changes.base_sha, head_sha=changes.head_sha,
+        categories=categories, raw_score=raw, stabilized_score=stabilized, pipeline=pipeline,
+        decision=decision.value, decision_reason=decision.reason,
+        findings=tuple(f for f in active if f.severity in BLOCKING_SEVERITIES),
+        warnings=tuple(f for f in active if f.severity not in BLOCKING_SEVERITIES),
+        suppressed=tuple(f for f in findings if f.suppressed),
+        file_signals=signals,
+        skipped_files=tuple(SkippedFile(f.path, f.skipped_reason)
+                            for f in changes.files if f.skipped_reason),
+        notes=changes.notes + detection.notes,
+        stats=_stats(changes, detection, findings),
+        config_hash=config_hash(config), engine_version=ENGINE_VERSION,
+    )
