@@ -146,7 +146,9 @@ def parse_config(text: str, source: str, base_dir: Path = Path(".")) -> Config:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{source}: invalid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        raise ConfigError(f"{source}: invalid YAML{where}" + (f" ({problem})" if problem else "")
+                          ) from None
     if data is None:
         return Config(source=source)
     reader = _Reader(source)
@@ -167,8 +169,9 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
     paths = r.section(root, "paths", {"exclude", "tests"})
     tenant = r.section(root, "tenant", {"columns"})
     supabase = r.section(root, "supabase", {"exposed_schemas"})
-    arch = r.section(root, "architecture", {"layers", "forbidden", "aliases"})
     limits = r.section(root, "limits", {"max_file_bytes"})
+    layers, forbidden, aliases = _architecture(
+        r, r.section(root, "architecture", {"layers", "forbidden", "aliases"}))
     return Config(
         source=source,
         score=_score_config(r, r.section(root, "score", _SCORE_KEYS)),
@@ -176,25 +179,44 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
         severities={**defaults.severities, **r.severity_map(root.get("severities"), "severities")},
         rule_severity=r.severity_map(rules.get("severity"), "rules.severity"),
         disabled_rules=tuple(r.strings(rules.get("disabled", []), "rules.disabled")),
-        rule_dirs=tuple(base_dir.parent / d if base_dir.name == ".github" else base_dir / d
+        rule_dirs=tuple(_repo_root(base_dir) / d
                         for d in r.strings(rules.get("dirs", []), "rules.dirs")),
         exclude=tuple(r.strings(paths.get("exclude", []), "paths.exclude")),
         test_patterns=tuple(r.strings(paths.get("tests", defaults.test_patterns), "paths.tests")),
         tenant_columns=tuple(
             r.strings(tenant.get("columns", defaults.tenant_columns), "tenant.columns")),
-        exposed_schemas=tuple(r.strings(
-            supabase.get("exposed_schemas", defaults.exposed_schemas), "supabase.exposed_schemas")),
-        layers={name: tuple(r.strings(globs, f"architecture.layers.{name}"))
-                for name, globs in r.mapping(arch.get("layers", {}), "architecture.layers").items()},
-        forbidden_imports=_forbidden(r, arch.get("forbidden", [])),
-        aliases={k: r.string(v, f"architecture.aliases.{k}")
-                 for k, v in r.mapping(arch.get("aliases", {}), "architecture.aliases").items()},
+        exposed_schemas=tuple(r.strings(supabase.get("exposed_schemas", defaults.exposed_schemas),
+                                        "supabase.exposed_schemas")),
+        layers=layers,
+        forbidden_imports=forbidden,
+        aliases=aliases,
         labels=_labels(r, root.get("labels")),
         reviewers=tuple(r.strings(root.get("reviewers", []), "reviewers")),
         fail_on=r.choice(root.get("fail_on", "auto_block"), "fail_on", (*DECISIONS, "never")),
         max_file_bytes=int(r.number(limits.get("max_file_bytes", defaults.max_file_bytes),
                                     "limits.max_file_bytes")),
     )
+
+
+def _repo_root(config_dir: Path) -> Path:
+    """Rule folders are relative to the repository: the parent of `.github/`."""
+    return config_dir.parent if config_dir.name == ".github" else config_dir
+
+
+def _architecture(r: _Reader, arch: Mapping[str, Any]
+                  ) -> tuple[dict[str, tuple[str, ...]], tuple[ArchitectureRule, ...],
+                             dict[str, str]]:
+    layers = {name: tuple(r.strings(globs, f"architecture.layers.{name}"))
+              for name, globs in r.mapping(arch.get("layers", {}), "architecture.layers").items()}
+    aliases = {k: r.string(v, f"architecture.aliases.{k}")
+               for k, v in r.mapping(arch.get("aliases", {}), "architecture.aliases").items()}
+    forbidden = _forbidden(r, arch.get("forbidden", []))
+    for rule in forbidden:
+        for layer in (rule.source, rule.target):
+            if layer not in layers:
+                raise ConfigError(f"{r.source}: key 'architecture.forbidden' names layer "
+                                  f"'{layer}', which 'architecture.layers' does not define")
+    return layers, forbidden, aliases
 
 
 _SCORE_KEYS = {

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from unidiff import PatchedFile, PatchSet, UnidiffParseError
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchedFile, PatchSet
 
 from veroscore.diff.language import language_of
 from veroscore.diff.model import ChangedFile, ChangeSet, FileStatus
@@ -21,6 +23,11 @@ ContentReader = Callable[[str], str | None]
 """Returns the post-change text of a path, or None to rebuild it from the hunks."""
 
 MIB = 1024 * 1024
+
+
+def oversized(size: int, max_bytes: int) -> str:
+    """The skip reason of a file over the size limit."""
+    return f"larger than {max_bytes // 1024} KiB ({size:,} bytes)"
 
 
 def decode_patch(data: bytes) -> tuple[str, bool]:
@@ -69,12 +76,12 @@ def _changed_file(pf: PatchedFile, max_bytes: int, read_content: ContentReader |
     status = _status(pf)
     path = _strip_prefix(pf.path)
     old_path = _strip_prefix(pf.source_file) if status is FileStatus.RENAMED else None
-    common = {"path": path, "status": status, "language": language_of(path),
-              "old_path": old_path, "removed_count": pf.removed}
+    base = ChangedFile(path=path, status=status, language=language_of(path),
+                       old_path=old_path, removed_count=pf.removed)
     if pf.is_binary_file:
-        return ChangedFile(**common, is_binary=True, skipped_reason="binary file")
+        return replace(base, is_binary=True, skipped_reason="binary file")
     if status is FileStatus.DELETED:
-        return ChangedFile(**common)
+        return base
     added = {line.target_line_no: line.value.rstrip("\r\n")
              for hunk in pf for line in hunk if line.is_added and line.target_line_no}
     content = read_content(path) if read_content else None
@@ -83,12 +90,11 @@ def _changed_file(pf: PatchedFile, max_bytes: int, read_content: ContentReader |
         content = _rebuild_from_hunks(pf)
     size = known_sizes.get(path) or len(content.encode("utf-8", errors="replace"))
     if size > max_bytes:
-        return ChangedFile(**common, skipped_reason=f"larger than {max_bytes // 1024} KiB "
-                                                    f"({size:,} bytes)")
+        return replace(base, skipped_reason=oversized(size, max_bytes))
     if "\x00" in content:
-        return ChangedFile(**common, is_binary=True, skipped_reason="binary file")
-    return ChangedFile(**common, added_lines=added, content=content,
-                       content_is_partial=partial and status is not FileStatus.ADDED)
+        return replace(base, is_binary=True, skipped_reason="binary file")
+    return replace(base, added_lines=added, content=content,
+                   content_is_partial=partial and status is not FileStatus.ADDED)
 
 
 def _rebuild_from_hunks(pf: PatchedFile) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from veroscore.diff.language import language_of
 from veroscore.diff.model import ChangedFile, ChangeSet, FileStatus
+from veroscore.diff.patch import oversized
 from veroscore.errors import InputError
 
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache",
@@ -25,17 +27,16 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def _read(path: Path, display: str, max_bytes: int) -> ChangedFile:
-    common = {"path": display, "status": FileStatus.ADDED, "language": language_of(display)}
+    base = ChangedFile(path=display, status=FileStatus.ADDED, language=language_of(display))
     size = path.stat().st_size
     if size > max_bytes:
-        return ChangedFile(**common, skipped_reason=f"larger than {max_bytes // 1024} KiB "
-                                                    f"({size:,} bytes)")
+        return replace(base, skipped_reason=oversized(size, max_bytes))
     data = path.read_bytes()
     if b"\x00" in data[:8000]:
-        return ChangedFile(**common, is_binary=True, skipped_reason="binary file")
+        return replace(base, is_binary=True, skipped_reason="binary file")
     text = data.decode("utf-8", errors="replace")
-    lines = {n: line for n, line in enumerate(text.splitlines(), start=1)}
-    return ChangedFile(**common, added_lines=lines, content=text)
+    lines = dict(enumerate(text.splitlines(), start=1))
+    return replace(base, added_lines=lines, content=text)
 
 
 def read_paths(paths: list[Path], max_bytes: int) -> ChangeSet:

@@ -11,6 +11,7 @@ import html
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_CODE_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|~@:\"']")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 ZERO_WIDTH_SPACE = "\u200b"
 
@@ -25,10 +26,10 @@ def markdown_text(value: object) -> str:
 
 
 def markdown_code(value: object) -> str:
-    """Inline code that cannot be closed early: an HTML <code> element with escaped text."""
-    text = _CONTROL.sub("", str(value)).replace("\n", " ")
-    escaped = html.escape(text, quote=True).replace("@", "&#64;").replace("|", "&#124;")
-    return f"<code>{escaped.replace('`', '&#96;')}</code>"
+    """Code in an HTML <code> element. Markdown still applies between inline HTML tags,
+    so every character Markdown or autolinking reacts to becomes a numeric entity."""
+    text = html.escape(_CONTROL.sub("", str(value)).replace("\n", " "), quote=False)
+    return "<code>" + _CODE_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", text) + "</code>"
 
 
 def terminal_text(value: object) -> str:

@@ -27,7 +27,8 @@ _TS_ANY = re.compile(r":\s*any\b|\bas\s+any\b|<any>")
 _JS_EXPORTED_FN = re.compile(r"^\s*export\s+(?:default\s+)?(?:async\s+)?(?:function\b|const\s+\w+"
                              r"\s*(?::[^=]+)?=\s*(?:async\s*)?\()")
 _JS_EVAL = re.compile(r"\beval\(|\bnew Function\(")
-_PARAM_SQL = re.compile(r"""(?:execute|query)\(\s*["'][^"']*(?:%s|\$\d|\?|%\(\w+\)s)[^"']*["']\s*,""")
+_PARAM_SQL = re.compile(
+    r"""(?:execute|query)\(\s*["'][^"']*(?:%s|\$\d|\?|%\(\w+\)s)[^"']*["']\s*,""")
 _ASSERTION = re.compile(r"^\s*assert\b|\bexpect\(|\bassert\w*\(|\bself\.assert|pytest\.raises")
 _ENABLE_RLS = re.compile(r"enable\s+row\s+level\s+security", re.IGNORECASE)
 _IMPORT_LINE = re.compile(r"^\s*(?:import\s|from\s+\S+\s+import\s)")

@@ -17,7 +17,8 @@ from veroscore.detect.finding import Finding
 from veroscore.diff import ChangedFile
 
 _PY_IMPORT = re.compile(r"^\s*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<mod>[\w.]+))")
-_JS_IMPORT = re.compile(r"""(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\(\s*)["'](?P<spec>[^"']+)["']""")
+_JS_IMPORT = re.compile(
+    r"""(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\(\s*)["'](?P<spec>[^"']+)["']""")
 _CANDIDATE_SUFFIXES = ("", ".py", "/__init__.py", ".ts", ".tsx", ".js", ".jsx",
                        "/index.ts", "/index.tsx", "/index.js")
 

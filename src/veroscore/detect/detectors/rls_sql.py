@@ -107,7 +107,8 @@ class RlsSqlDetector:
             if key in created and key not in protected:
                 yield self._emit(ctx, at(m), "policy_exists_rls_disabled",
                                  f"Policy on {m.group('name')}, but RLS is not enabled on it: "
-                                 "the policy does nothing.", FIX_ENABLE.format(name=m.group("name")))
+                                 "the policy does nothing.",
+                                 FIX_ENABLE.format(name=m.group("name")))
             if _ALWAYS_TRUE.search(body) and (_WRITE_COMMAND.search(body)
                                               or not re.search(r"\bfor\b", body, re.I)):
                 yield self._emit(ctx, at(m), "rls_policy_always_true",

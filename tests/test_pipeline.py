@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from veroscore.pipeline import REQUIRED_CHECKS, parse_pipeline
+from veroscore.report.render import render_template
+
+SEED_FORMAT = """## Enforcement Pipeline Compliance
+
+**Step 1: Search & Discovery** — Completed
+→ Searched files: src/app.py
+
+**Step 2: Pattern Analysis** — Completed
+→ Imports compliant: Yes
+
+**Step 3: Compliance Check** — Completed
+→ RLS/tenant isolation: Pass
+→ Architecture boundaries: Pass
+→ No hardcoded values: Pass
+→ Structured logging + traceId: Pass
+→ Error resilience (no silent failures): Pass
+→ Design system usage: N/A
+
+**Step 4: Implementation Plan** — Completed
+**Step 5: Post-Implementation Audit** — Completed
+"""
+
+
+def complete_section() -> str:
+    return render_template("pipeline_section.md.j2", status="Completed",
+                           checks=REQUIRED_CHECKS, check_status="Pass")
+
+
+def test_seed_format_is_complete() -> None:
+    status = parse_pipeline("Intro text\n\n" + SEED_FORMAT + "\n## Notes\nmore", 5)
+    assert (status.present, status.complete, status.bonus, status.missing) == (True, True, 5, ())
+
+
+def test_rendered_template_round_trips() -> None:
+    assert parse_pipeline(complete_section(), 5).complete
+
+
+def test_empty_template_lists_every_gap() -> None:
+    empty = render_template("pipeline_section.md.j2", status="Pending", checks=REQUIRED_CHECKS,
+                            check_status="Pending")
+    status = parse_pipeline(empty, 5)
+    assert status.present and not status.complete and status.bonus == 0
+    assert len(status.missing) == 10
+    assert "Step 3: Compliance Check is not marked Completed (found 'pending')" in status.missing
+
+
+def test_missing_section() -> None:
+    status = parse_pipeline("Fixes the login page.", 5)
+    assert not status.present
+    assert status.missing == ('the "Enforcement Pipeline Compliance" section is missing '
+                              "from the description",)
+
+
+@pytest.mark.parametrize("check", REQUIRED_CHECKS)
+def test_a_failing_check_is_named(check: str) -> None:
+    text = SEED_FORMAT.replace(f"→ {check}", f"→ {check}: Fail\n→ ignored")
+    status = parse_pipeline(text, 5)
+    assert not status.complete
+    assert any(check in m and "fail" in m for m in status.missing)
+
+
+def test_missing_step_and_check_are_named() -> None:
+    text = SEED_FORMAT.replace("**Step 4: Implementation Plan** — Completed\n", "").replace(
+        "→ No hardcoded values: Pass\n", "")
+    status = parse_pipeline(text, 5)
+    assert status.missing == ("Step 4: Implementation Plan is missing",
+                              "required check 'No hardcoded values' is missing")
+
+
+def test_fail_anywhere_in_section_is_reported() -> None:
+    status = parse_pipeline(SEED_FORMAT + "→ Design system usage: Fail\n", 5)
+    assert not status.complete
+    assert status.missing[0].startswith("'Fail' reported")
+
+
+def test_template_is_valid_jinja() -> None:
+    assert isinstance(jinja2.Environment().parse(complete_section()), jinja2.nodes.Template)

@@ -1,0 +1,62 @@
+"""The shipped Semgrep rules pass their own annotated tests, and the runner maps results."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.helpers import REPO_ROOT, changeset_of
+from veroscore.config import Config
+from veroscore.detect.engine import detect
+from veroscore.detect.semgrep import semgrep_command
+
+
+def test_semgrep_test_over_rules_passes() -> None:
+    done = subprocess.run([semgrep_command(), "--test", "--metrics=off",
+                           "--disable-version-check", str(REPO_ROOT / "rules")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All tests passed" in done.stdout + done.stderr
+
+
+def test_one_semgrep_run_maps_findings_to_changed_files() -> None:
+    files = {
+        "src/api/users.py": 'def f(cur, uid):\n'
+                            '    cur.execute(f"select * from u where id={uid}")\n',
+        "web/src/Comment.tsx": "export const C = ({b}: {b: string}) => "
+                               "<p dangerouslySetInnerHTML={{__html: b}} />;\n",
+        "tests/test_users.py": "def test_x():\n    print('debug ok in tests')\n",
+        "web/src/log.ts": "export function f() {\n  console.log('x');\n}\n",
+    }
+    result = detect(changeset_of(files), Config())
+    assert result.semgrep_ran
+    got = {(f.rule_id, f.path, f.line, f.violation_type, f.severity) for f in result.findings}
+    assert got == {
+        ("python-sqli-string-built-query", "src/api/users.py", 2, "sql_injection", "critical"),
+        ("react-dangerously-set-inner-html", "web/src/Comment.tsx", 1, "xss_vulnerability",
+         "critical"),
+        ("js-console-log-in-app-code", "web/src/log.ts", 2, "unstructured_logging", "medium"),
+    }
+
+
+def test_untouched_lines_are_not_reported_in_score_mode() -> None:
+    source = ('def f(cur, uid):\n    cur.execute(f"select * from u where id={uid}")\n'
+              '    cur.execute(f"delete from u where id={uid}")\n')
+    changes = changeset_of({"src/a.py": source, "tests/test_a.py": "assert 1\n"},
+                           added={"src/a.py": {3}})
+    result = detect(changes, Config())
+    assert [(f.rule_id, f.line) for f in result.findings] == [
+        ("python-sqli-string-built-query", 3)]
+    assert result.outside_diff == 1
+
+
+def test_user_rule_folder_is_used(tmp_path: object) -> None:
+    from pathlib import Path
+    folder = Path(str(tmp_path)) / "team-rules"
+    folder.mkdir()
+    (folder / "no-eval.yaml").write_text(
+        "rules:\n  - id: team-no-eval\n    languages: [python]\n    severity: ERROR\n"
+        "    message: no eval\n    pattern: eval(...)\n", encoding="utf-8")
+    changes = changeset_of({"src/a.py": "x = eval(data)\n", "tests/test_a.py": "assert 1\n"})
+    result = detect(changes, Config(rule_dirs=(folder,)))
+    assert [(f.rule_id, f.violation_type, f.severity) for f in result.findings] == [
+        ("team-no-eval", "custom_rule", "high")]
