@@ -81,3 +81,11 @@ def test_fail_anywhere_in_section_is_reported() -> None:
 
 def test_template_is_valid_jinja() -> None:
     assert isinstance(jinja2.Environment().parse(complete_section()), jinja2.nodes.Template)
+
+
+def test_repository_pr_template_carries_the_rendered_section() -> None:
+    from tests.helpers import REPO_ROOT
+    committed = (REPO_ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    empty = render_template("pipeline_section.md.j2", checks=REQUIRED_CHECKS)
+    assert committed.endswith(empty)
+    assert not parse_pipeline(committed, 5).complete
