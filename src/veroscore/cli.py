@@ -26,9 +26,10 @@ from veroscore.diff.git import GitRange, read_git_range
 from veroscore.diff.patch import read_patch_file
 from veroscore.diff.tree import read_paths
 from veroscore.errors import InputError, StoreError, VeroScoreError
+from veroscore.github.action import dispatch_env, run_action
 from veroscore.log import configure_logging, new_trace_id
 from veroscore.report import FORMATS, RunInfo, render_scan, render_score
-from veroscore.score.engine import score_change
+from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
 from veroscore.store import default_store_url, open_store
 from veroscore.store.base import record_from_result
@@ -70,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--format", choices=("json", "text", "sarif"), default="text")
     scan.add_argument("--config", type=Path, help="config file (default .github/veroscore.yml)")
     scan.add_argument("--output", type=Path, help="write the report here instead of stdout")
+
+    commands.add_parser("action", help="the GitHub Actions entry point (reads the Actions env)")
+    rescore = commands.add_parser("rescore", help="rescore a pull request through the API")
+    rescore.add_argument("--pr", type=int, required=True, help="pull request number")
+    rescore.add_argument("--repo", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
 
     history = commands.add_parser("history", help="list recorded scores, newest first")
     history.add_argument("--store", help="sqlite:///PATH (default: embedded store)")
@@ -141,7 +147,7 @@ def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
     started = time.perf_counter()
     config = load_config(args.config)
     changes = _read_changes(args, config)
-    result = score_change(changes, detect(changes, config), config)
+    result = evaluate(changes, config)
     run = RunInfo(trace_id=trace_id, color=_use_color(args))
     _emit(render_score(result, args.format, run), args.output)
     _record(result, args.store or default_store_url(), trace_id)
@@ -181,7 +187,19 @@ def cmd_history(args: argparse.Namespace, trace_id: str) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"score": cmd_score, "scan": cmd_scan, "history": cmd_history}
+def cmd_action(args: argparse.Namespace, trace_id: str) -> int:
+    return run_action(os.environ)
+
+
+def cmd_rescore(args: argparse.Namespace, trace_id: str) -> int:
+    env = dispatch_env(os.environ, args.pr, args.repo)
+    if not env.get("GITHUB_REPOSITORY"):
+        raise InputError("rescore needs the repository: --repo OWNER/NAME")
+    return run_action(env)
+
+
+_COMMANDS = {"score": cmd_score, "scan": cmd_scan, "history": cmd_history,
+             "action": cmd_action, "rescore": cmd_rescore}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

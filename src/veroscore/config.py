@@ -113,6 +113,8 @@ class Config:
     labels: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     reviewers: tuple[str, ...] = ()
     fail_on: str = "auto_block"
+    auto_merge: bool = False
+    merge_method: str = "squash"
     max_file_bytes: int = 1024 * 1024
 
     def severity_for(self, rule_id: str, violation_type: str) -> str:
@@ -159,7 +161,8 @@ def parse_config(text: str, source: str, base_dir: Path = Path(".")) -> Config:
 
 _TOP_LEVEL_KEYS = {
     "version", "score", "penalties", "severities", "rules", "paths", "tenant",
-    "supabase", "architecture", "labels", "reviewers", "fail_on", "limits",
+    "supabase", "architecture", "labels", "reviewers", "fail_on", "limits", "auto_merge",
+    "merge_method",
 }
 
 
@@ -193,6 +196,9 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
         labels=_labels(r, root.get("labels")),
         reviewers=tuple(r.strings(root.get("reviewers", []), "reviewers")),
         fail_on=r.choice(root.get("fail_on", "auto_block"), "fail_on", (*DECISIONS, "never")),
+        auto_merge=r.boolean(root.get("auto_merge", False), "auto_merge"),
+        merge_method=r.choice(root.get("merge_method", "squash"), "merge_method",
+                              ("merge", "squash", "rebase")),
         max_file_bytes=int(r.number(limits.get("max_file_bytes", defaults.max_file_bytes),
                                     "limits.max_file_bytes")),
     )
@@ -296,6 +302,11 @@ class _Reader:
     def strings(self, value: Any, key: str) -> list[str]:
         items = list(value) if isinstance(value, tuple) else self.sequence(value, key)
         return [self.string(item, f"{key}[{i}]") for i, item in enumerate(items)]
+
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, "true or false", value)
+        return value
 
     def number(self, value: Any, key: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):

@@ -17,6 +17,8 @@ from veroscore.score.result import ScoreResult
 
 FORMATS = ("text", "json", "markdown", "sarif")
 MAX_LISTED_FINDINGS = 50
+MAX_COMMENT_CHARS = 65_000
+"""GitHub rejects comment bodies over 65,536 characters; keep a margin."""
 COMMENT_MARKER = "<!-- veroscore:report -->"
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "bold": "1", "dim": "2"}
 DECISION_LABEL = {"auto_block": "AUTO-BLOCK", "review_required": "REVIEW REQUIRED",
@@ -60,9 +62,21 @@ def render_score(result: ScoreResult, fmt: str, run: RunInfo) -> str:
                           ensure_ascii=False) + "\n"
     if fmt == "sarif":
         return json.dumps(sarif_document(result.all_findings), indent=2) + "\n"
-    template = "comment.md.j2" if fmt == "markdown" else "report.txt.j2"
-    return render_template(template, color=run.color and fmt == "text", result=result, run=run,
-                           max_findings=MAX_LISTED_FINDINGS)
+    if fmt == "markdown":
+        return render_comment(result, run)
+    return render_template("report.txt.j2", color=run.color, result=result, run=run)
+
+
+def render_comment(result: ScoreResult, run: RunInfo) -> str:
+    """The PR comment, listing fewer findings until it fits GitHub's size limit."""
+    body = ""
+    for listed in (MAX_LISTED_FINDINGS, 20, 5, 0):
+        body = render_template("comment.md.j2", result=result, run=run, max_findings=listed)
+        if len(body) <= MAX_COMMENT_CHARS:
+            return body
+    cut = body[:MAX_COMMENT_CHARS - 200]
+    link = f" See the [workflow run]({run.run_url})." if run.run_url else ""
+    return f"{cut[:cut.rfind(chr(10))]}\n\n…report truncated to fit GitHub's limit.{link}\n"
 
 
 def render_scan(findings: tuple[Finding, ...], files_scanned: int, fmt: str,

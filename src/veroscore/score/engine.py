@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from veroscore import ENGINE_VERSION
 from veroscore.config import Config
-from veroscore.detect.engine import DetectionResult
+from veroscore.detect.engine import DetectionResult, detect
 from veroscore.detect.finding import BLOCKING_SEVERITIES, Finding
 from veroscore.diff import ChangeSet
 from veroscore.pipeline import parse_pipeline
@@ -80,3 +80,8 @@ def score_change(changes: ChangeSet, detection: DetectionResult, config: Config)
         stats=_stats(changes, detection, findings),
         config_hash=config_hash(config), engine_version=ENGINE_VERSION,
     )
+
+
+def evaluate(changes: ChangeSet, config: Config) -> ScoreResult:
+    """Detect and score in one call: what `score`, `action` and `rescore` share."""
+    return score_change(changes, detect(changes, config), config)

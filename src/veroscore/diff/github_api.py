@@ -1,0 +1,75 @@
+"""Build a ChangeSet from the REST API when the workspace does not hold both commits.
+
+`pulls/{n}/files` gives each file's hunks (`patch`); GitHub omits `patch` for large or
+binary files, so those are read at the head sha. The endpoint lists at most 3,000 files,
+which the notes say when reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from veroscore.diff.model import ChangedFile, ChangeSet
+from veroscore.diff.patch import decode_patch, parse_patch
+from veroscore.github.client import PullFile
+from veroscore.github.event import PullRequestInfo
+
+GITHUB_FILES_CAP = 3000
+_STATUS_HEADER = {"added": "new file mode 100644\n--- /dev/null\n",
+                  "removed": "deleted file mode 100644\n"}
+
+
+def _file_diff(f: PullFile, patch: str) -> str:
+    """A git-style diff for one file, so parse_patch sees renames and additions."""
+    old = f.previous_filename or f.filename
+    header = f"diff --git a/{old} b/{f.filename}\n"
+    if f.status == "renamed":
+        header += f"rename from {old}\nrename to {f.filename}\n"
+    header += _STATUS_HEADER.get(f.status, "")
+    if f.status != "added":
+        header += f"--- a/{old}\n"
+    target = "/dev/null" if f.status == "removed" else f"b/{f.filename}"
+    return f"{header}+++ {target}\n{patch.rstrip(chr(10))}\n"
+
+
+def _whole_file_diff(f: PullFile, data: bytes, max_bytes: int) -> ChangedFile:
+    """A file GitHub sent no patch for: read at head, all lines treated as changed."""
+    text, _ = decode_patch(data)
+    lines = text.splitlines()
+    body = "".join(f"+{line}\n" for line in lines)
+    diff = (f"diff --git a/{f.filename} b/{f.filename}\n--- a/{f.filename}\n"
+            f"+++ b/{f.filename}\n@@ -0,0 +1,{len(lines)} @@\n{body}")
+    return parse_patch(diff, f.filename, max_bytes, read_content=lambda _: text,
+                       known_sizes={f.filename: len(data)})[0]
+
+
+def read_pull_request(pr: PullRequestInfo, files: list[PullFile], repository: str,
+                      read_at_head: Callable[[str], bytes | None],
+                      max_file_bytes: int) -> ChangeSet:
+    """The ChangeSet of a PR from its file list; content fetched only where needed."""
+    changed: list[ChangedFile] = []
+    notes: list[str] = []
+    for f in files:
+        if f.patch is not None or f.status == "removed":
+            changed += parse_patch(_file_diff(f, f.patch or ""), f.filename, max_file_bytes)
+            continue
+        data = read_at_head(f.filename)
+        if data is None or b"\x00" in data[:8000]:
+            changed += [replace(parse_patch(_file_diff(f, ""), f.filename)[0], is_binary=True,
+                                skipped_reason="binary file")] if data is not None else []
+            continue
+        changed.append(replace(_whole_file_diff(f, data, max_file_bytes),
+                               old_path=f.previous_filename))
+        notes.append(f"{f.filename}: GitHub sent no diff for this file; every line was checked")
+    if len(files) >= GITHUB_FILES_CAP:
+        notes.append(f"GitHub lists at most {GITHUB_FILES_CAP:,} files of a pull request; "
+                     "files beyond that were not scored")
+    partial = sum(1 for c in changed if c.content_is_partial)
+    if partial:
+        notes.append(f"{partial} modified file(s) analysed from their diff hunks only "
+                     "(check out with fetch-depth: 0 to analyse whole files)")
+    return ChangeSet(files=tuple(sorted(changed, key=lambda c: c.path)), repository=repository,
+                     pr_number=pr.number, base_sha=pr.base_sha, head_sha=pr.head_sha,
+                     author=pr.author, title=pr.title, description=pr.body,
+                     head_ref=pr.head_ref, notes=tuple(notes))

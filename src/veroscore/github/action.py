@@ -1,0 +1,271 @@
+"""`veroscore action`: dispatch on the Actions event and run score → report → enforce.
+
+pull_request / pull_request_target score the PR (drafts too, never approved);
+workflow_dispatch rescores the PR it names; schedule runs maintenance. Under
+pull_request_target no PR code is checked out or run: the change is read through the API.
+The configuration is read at the PR's base commit, so a PR cannot loosen its own gate.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import structlog
+
+from veroscore.config import DEFAULT_CONFIG_PATH, Config, load_config, parse_config
+from veroscore.diff import ChangeSet
+from veroscore.diff.git import GitRange, read_git_range
+from veroscore.diff.github_api import read_pull_request
+from veroscore.errors import InputError
+from veroscore.github.client import GitHubError, GitHubRest
+from veroscore.github.commands import append_summary, workflow_command, write_outputs
+from veroscore.github.enforcer import (
+    Enforcement,
+    Enforcer,
+    EnforceRequest,
+    status_description,
+)
+from veroscore.github.event import PR_EVENTS, SCORED_ACTIONS, ActionsContext, PullRequestInfo
+from veroscore.github.event import load_context as load_actions_context
+from veroscore.report import RunInfo, render_score
+from veroscore.report.escape import markdown_text
+from veroscore.report.render import COMMENT_MARKER, render_comment
+from veroscore.score.engine import evaluate
+from veroscore.score.result import ScoreResult
+
+MAX_ANNOTATIONS_PER_LEVEL = 10
+_DECISION_RANK = {"auto_approve": 0, "review_required": 1, "auto_block": 2}
+
+
+@dataclass(frozen=True)
+class ActionInputs:
+    """The action's inputs, passed by action.yml through the environment."""
+
+    config_path: Path
+    fail_on: str | None
+    dry_run: bool
+    pr_number: int | None
+    database_url: str = field(default="", repr=False)
+    supabase_url: str = ""
+    supabase_key: str = field(default="", repr=False)
+    http_backoff: float = 1.0
+    http_throttle: bool = True
+
+
+def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
+    pr = env.get("VEROSCORE_PR_NUMBER", "").strip().lstrip("#")
+    if pr and not pr.isdigit():
+        raise InputError(f"input 'pr-number' must be a number, got '{pr}'")
+    fail_on = env.get("VEROSCORE_FAIL_ON", "").strip() or None
+    if fail_on and fail_on not in (*_DECISION_RANK, "never"):
+        raise InputError(f"input 'fail-on' must be auto_block, review_required, auto_approve "
+                         f"or never, got '{fail_on}'")
+    return ActionInputs(
+        config_path=Path(env.get("VEROSCORE_CONFIG", "") or DEFAULT_CONFIG_PATH),
+        fail_on=fail_on,
+        dry_run=env.get("VEROSCORE_DRY_RUN", "false").strip().lower() in ("true", "1", "yes"),
+        pr_number=int(pr) if pr else None,
+        database_url=env.get("DATABASE_URL", ""),
+        supabase_url=env.get("SUPABASE_URL", ""),
+        supabase_key=env.get("SUPABASE_SERVICE_ROLE_KEY", "") or env.get("SUPABASE_KEY", ""),
+        http_backoff=float(env.get("VEROSCORE_HTTP_BACKOFF", "1.0") or 1.0),
+        http_throttle=env.get("VEROSCORE_HTTP_THROTTLE", "true").lower() != "false",
+    )
+
+
+ApiFactory = Callable[[ActionsContext, ActionInputs], GitHubRest]
+
+
+def default_api(ctx: ActionsContext, inputs: ActionInputs) -> GitHubRest:
+    if not ctx.token:
+        raise InputError("no GitHub token: pass the 'github-token' input or set GITHUB_TOKEN")
+    return GitHubRest(ctx.token, ctx.repository, ctx.api_url, backoff=inputs.http_backoff,
+                      throttle=inputs.http_throttle)
+
+
+def run_action(env: Mapping[str, str], make_api: ApiFactory = default_api) -> int:
+    """The `veroscore action` entry point; returns the exit code."""
+    ctx = load_actions_context(env)
+    inputs = inputs_from_env(env)
+    log = structlog.get_logger().bind(event=ctx.event_name, repository=ctx.repository)
+    if ctx.event_name in PR_EVENTS:
+        pr = ctx.pull_request()
+        if pr is None or ctx.action not in SCORED_ACTIONS:
+            print(workflow_command("notice", f"VeroScore: nothing to do for "
+                                             f"{ctx.event_name}.{ctx.action or '?'}"))
+            return 0
+        return score_pull_request(ctx, inputs, pr, make_api(ctx, inputs))
+    if ctx.event_name == "workflow_dispatch":
+        number = inputs.pr_number or _dispatch_pr_number(ctx)
+        api = make_api(ctx, inputs)
+        try:
+            pr = api.pull_request(number)
+        except GitHubError as exc:
+            raise InputError(f"cannot read pull request #{number}: {exc}") from None
+        return score_pull_request(ctx, inputs, pr, api)
+    if ctx.event_name == "schedule":
+        return run_maintenance(ctx)
+    log.info("unsupported_event")
+    print(workflow_command("notice", f"VeroScore does nothing on '{ctx.event_name}' events"))
+    return 0
+
+
+def _dispatch_pr_number(ctx: ActionsContext) -> int:
+    given = ctx.event.get("inputs") or {}
+    for key in ("pr-number", "pr_number", "pr"):
+        value = str(given.get(key, "")).strip().lstrip("#")
+        if value.isdigit():
+            return int(value)
+    raise InputError("workflow_dispatch needs the PR to rescore: set the 'pr-number' input")
+
+
+def run_maintenance(ctx: ActionsContext) -> int:
+    """The scheduled run. Session timeouts and health checks live in the Postgres/Supabase
+    store, which this version does not have yet: say so instead of pretending."""
+    message = ("Scheduled maintenance skipped: session timeouts, idempotency cleanup, metrics "
+               "archiving and the health check need the Postgres/Supabase store, which this "
+               "version of VeroScore does not include yet.")
+    print(workflow_command("notice", message))
+    append_summary(ctx.summary_path, f"## VeroScore maintenance\n\n{message}\n")
+    return 0
+
+
+def _git_has(workspace: Path, *shas: str) -> bool:
+    for sha in shas:
+        done = subprocess.run(["git", "-C", str(workspace), "cat-file", "-e", f"{sha}^{{commit}}"],
+                              capture_output=True, check=False)
+        if not sha or done.returncode != 0:
+            return False
+    return True
+
+
+def _trusted_config(ctx: ActionsContext, inputs: ActionInputs, pr: PullRequestInfo,
+                    api: GitHubRest) -> Config:
+    """The config as it is on the base commit (a PR cannot relax its own gate)."""
+    if inputs.config_path.is_absolute():
+        return load_config(inputs.config_path)
+    path = inputs.config_path.as_posix().removeprefix("./")
+    try:
+        data = api.file_content(path, pr.base_sha)
+    except GitHubError as exc:
+        raise InputError(f"cannot read {path} at the base commit: {exc}") from None
+    if data is None:
+        if inputs.config_path != DEFAULT_CONFIG_PATH:
+            raise InputError(f"{path}: config file not found at the base commit "
+                             f"{pr.base_sha[:12]}")
+        return Config()
+    return parse_config(data.decode("utf-8", errors="replace"), f"{path}@{pr.base_sha[:12]}",
+                        base_dir=ctx.workspace / Path(path).parent)
+
+
+def _read_changes(ctx: ActionsContext, pr: PullRequestInfo, api: GitHubRest,
+                  config: Config) -> ChangeSet:
+    if ctx.event_name == "pull_request" and _git_has(ctx.workspace, pr.base_sha, pr.head_sha):
+        local = read_git_range(GitRange(ctx.workspace, pr.base_sha, pr.head_sha),
+                               config.max_file_bytes)
+        return replace(local, repository=ctx.repository, pr_number=pr.number, author=pr.author,
+                       title=pr.title, description=pr.body, head_ref=pr.head_ref)
+    try:
+        files = api.pull_files(pr.number)
+        return read_pull_request(pr, files, ctx.repository,
+                                 lambda path: api.file_content(path, pr.head_sha),
+                                 config.max_file_bytes)
+    except GitHubError as exc:
+        raise InputError(f"cannot read the files of pull request #{pr.number}: {exc}") from None
+
+
+def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullRequestInfo,
+                       api: GitHubRest) -> int:
+    """Score one PR, write reports and outputs, enforce unless dry-run, exit per fail-on."""
+    config = _trusted_config(ctx, inputs, pr, api)
+    changes = _read_changes(ctx, pr, api, config)
+    result = evaluate(changes, config)
+    run = RunInfo(trace_id=_trace_id(), run_url=ctx.run_url)
+    comment = render_comment(result, run)
+    paths = _write_report_files(ctx, result, run)
+    _annotate(result)
+    notices = _store_notice(inputs)
+    if inputs.dry_run:
+        enforcement = Enforcement(notices=["dry-run: nothing was written to GitHub."])
+        print(comment)
+        print(f"dry-run: would set status '{status_description(result)}' on "
+              f"{pr.head_sha[:12]} and labels {config.labels[result.decision]}")
+    else:
+        enforcement = Enforcer(api).enforce(EnforceRequest(
+            pr=pr, result=result, comment_body=comment, config=config, run_url=ctx.run_url,
+            comment_marker=COMMENT_MARKER,
+            commentable={f.path: frozenset(f.added_lines) for f in changes.files}))
+    notices += enforcement.notices
+    for notice in notices:
+        print(workflow_command("warning", notice))
+    _summarise(ctx, comment, notices)
+    write_outputs(ctx.output_path, _outputs(result, paths))
+    structlog.get_logger().info("action_scored", pr=pr.number, decision=result.decision,
+                                score=result.stabilized_score, actions=enforcement.actions)
+    fail_on = inputs.fail_on or config.fail_on
+    failed = fail_on != "never" and _DECISION_RANK[result.decision] >= _DECISION_RANK[fail_on]
+    return 1 if failed else 0
+
+
+def _trace_id() -> str:
+    bound = structlog.contextvars.get_contextvars().get("trace_id")
+    return str(bound) if bound else "unknown"
+
+
+def _store_notice(inputs: ActionInputs) -> list[str]:
+    if inputs.database_url or inputs.supabase_url:
+        return ["A database is configured, but the Postgres/Supabase store is not built yet in "
+                "this version: the score was not recorded."]
+    return []
+
+
+def _write_report_files(ctx: ActionsContext, result: ScoreResult, run: RunInfo
+                        ) -> dict[str, Path]:
+    folder = ctx.temp_dir / "veroscore"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {"report-json": folder / "report.json", "sarif": folder / "veroscore.sarif"}
+    paths["report-json"].write_text(render_score(result, "json", run), encoding="utf-8")
+    paths["sarif"].write_text(render_score(result, "sarif", run), encoding="utf-8")
+    return paths
+
+
+def _annotate(result: ScoreResult) -> None:
+    """Inline annotations on the diff; GitHub shows at most 10 per level and step."""
+    for level, findings in (("error", result.findings), ("warning", result.warnings)):
+        for finding in findings[:MAX_ANNOTATIONS_PER_LEVEL]:
+            print(workflow_command(level, f"{finding.message} Fix: {finding.suggested_fix}",
+                                   file=finding.path, line=finding.line,
+                                   title=f"{finding.violation_type} ({finding.rule_id})"))
+
+
+def _summarise(ctx: ActionsContext, comment: str, notices: list[str]) -> None:
+    text = comment
+    if notices:
+        text += "\n### Notices\n\n" + "".join(f"- {markdown_text(n)}\n" for n in notices)
+    append_summary(ctx.summary_path, text)
+
+
+def _outputs(result: ScoreResult, paths: dict[str, Path]) -> dict[str, str]:
+    return {
+        "score": f"{result.stabilized_score:.2f}",
+        "raw-score": f"{result.raw_score:.2f}",
+        "decision": result.decision,
+        "findings": str(len(result.findings) + len(result.warnings)),
+        "critical": str(result.critical_count),
+        "report-json": str(paths["report-json"]),
+        "sarif": str(paths["sarif"]),
+    }
+
+
+def dispatch_env(env: Mapping[str, str], pr_number: int, repository: str | None
+                 ) -> dict[str, str]:
+    """The environment of `veroscore rescore`: a workflow_dispatch run for one PR."""
+    overrides = {"GITHUB_EVENT_NAME": "workflow_dispatch", "VEROSCORE_PR_NUMBER": str(pr_number),
+                 "GITHUB_EVENT_PATH": ""}
+    if repository:
+        overrides["GITHUB_REPOSITORY"] = repository
+    return {**env, **overrides}
+

@@ -1,0 +1,193 @@
+"""Act on a pull request from a ScoreResult: comment, labels, review, status.
+
+The enforcer never recomputes anything; it turns a decision into GitHub state and makes
+every step idempotent, so a rerun or a new push updates what is there instead of
+piling up comments, labels or reviews. A token that may not write (fork PRs) or a
+refused approval degrades to notices; the caller still reports and exits per fail-on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import structlog
+
+from veroscore.config import Config
+from veroscore.detect.finding import Finding
+from veroscore.github.client import GitHubError, GitHubRest, LineComment, Review
+from veroscore.github.event import PullRequestInfo
+from veroscore.report.escape import markdown_text
+from veroscore.score.result import ScoreResult
+
+REVIEW_MARKER = "<!-- veroscore:review -->"
+STATUS_CONTEXT = "VeroField Governance"
+STATUS_STATE = {"auto_block": "failure", "review_required": "pending", "auto_approve": "success"}
+LABEL_STYLE = {"auto_block": ("B60205", "VeroScore blocked this pull request"),
+               "review_required": ("FBCA04", "VeroScore asks for a human review"),
+               "auto_approve": ("0E8A16", "VeroScore approved this pull request")}
+MAX_LINE_COMMENTS = 30
+
+
+@dataclass
+class Enforcement:
+    """What the enforcer did and what it had to leave undone."""
+
+    actions: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class EnforceRequest:
+    pr: PullRequestInfo
+    result: ScoreResult
+    comment_body: str
+    config: Config
+    run_url: str
+    comment_marker: str
+    commentable: dict[str, frozenset[int]]
+
+
+def status_description(result: ScoreResult) -> str:
+    """At most 140 characters, as the statuses API requires."""
+    text = (f"{result.decision.replace('_', ' ')}: score {result.stabilized_score:.2f}/10, "
+            f"{len(result.findings)} blocking, {len(result.warnings)} warning(s)")
+    return text[:140]
+
+
+class Enforcer:
+    def __init__(self, api: GitHubRest) -> None:
+        self.api = api
+        self.log = structlog.get_logger()
+
+    def enforce(self, req: EnforceRequest) -> Enforcement:
+        outcome = Enforcement()
+        steps: list[tuple[str, Callable[[EnforceRequest, Enforcement], None]]] = [
+            ("comment", self._comment), ("labels", self._labels), ("review", self._review),
+            ("status", self._status)]
+        for name, step in steps:
+            if outcome.read_only:
+                break
+            self._attempt(name, step, req, outcome)
+        return outcome
+
+    def _attempt(self, name: str, step: Callable[[EnforceRequest, Enforcement], None],
+                 req: EnforceRequest, outcome: Enforcement) -> None:
+        try:
+            step(req, outcome)
+        except GitHubError as exc:
+            self.log.warning("github_step_failed", step=name, status=exc.status,
+                             error=exc.message)
+            if exc.permission_denied:
+                outcome.read_only = True
+                outcome.notices.append(
+                    f"The token cannot write to this pull request ({exc.status}: {exc.message}); "
+                    "results are in the step summary and annotations only. Fork pull requests "
+                    "get a read-only token; see the README for the permissions to grant.")
+            else:
+                outcome.notices.append(f"Could not update the {name} ({exc.status}: "
+                                       f"{exc.message}); continuing without it.")
+
+    def _comment(self, req: EnforceRequest, outcome: Enforcement) -> None:
+        ours = [c for c in self.api.comments(req.pr.number) if req.comment_marker in c.body]
+        if ours:
+            self.api.edit_comment(req.pr.number, ours[0].id, req.comment_body)
+            outcome.actions.append(f"edited comment {ours[0].id}")
+        else:
+            comment_id = self.api.create_comment(req.pr.number, req.comment_body)
+            outcome.actions.append(f"created comment {comment_id}")
+
+    def _labels(self, req: EnforceRequest, outcome: Enforcement) -> None:
+        labels = req.config.labels
+        wanted = labels[req.result.decision]
+        stale = {name for decision, names in labels.items() if decision != req.result.decision
+                 for name in names} - set(wanted)
+        existing = self.api.repo_labels()
+        for name in wanted:
+            if name not in existing:
+                color, description = LABEL_STYLE[req.result.decision]
+                self.api.create_label(name, color, description)
+                outcome.actions.append(f"created label {name}")
+        on_pr = self.api.pr_labels(req.pr.number)
+        if set(wanted) - on_pr:
+            self.api.add_labels(req.pr.number, [n for n in wanted if n not in on_pr])
+            outcome.actions.append(f"added labels {', '.join(wanted)}")
+        for name in sorted(stale & on_pr):
+            self.api.remove_label(req.pr.number, name)
+            outcome.actions.append(f"removed label {name}")
+
+    def _review(self, req: EnforceRequest, outcome: Enforcement) -> None:
+        decision, number = req.result.decision, req.pr.number
+        ours = [r for r in self.api.reviews(number) if REVIEW_MARKER in r.body]
+        if decision != "auto_block":
+            for review in ours:
+                if review.state == "CHANGES_REQUESTED":
+                    self.api.dismiss_review(number, review.id, "VeroScore no longer blocks "
+                                            "this pull request.")
+                    outcome.actions.append(f"dismissed review {review.id}")
+        if decision == "auto_block":
+            self._request_changes(req, outcome, ours)
+        elif decision == "review_required":
+            self._request_reviewers(req, outcome)
+        elif req.pr.draft:
+            outcome.notices.append("Draft pull request: scored, but not approved.")
+        else:
+            self._approve(req, outcome, ours)
+
+    def _request_changes(self, req: EnforceRequest, outcome: Enforcement,
+                         ours: list[Review]) -> None:
+        if any(r.state == "CHANGES_REQUESTED" and r.commit_id == req.pr.head_sha for r in ours):
+            return
+        comments = line_comments(req.result.findings, req.commentable)
+        body = (f"{REVIEW_MARKER}\n**VeroField Governance blocked this pull request.** "
+                f"{markdown_text(req.result.decision_reason)}")
+        self.api.create_review(req.pr.number, req.pr.head_sha, "REQUEST_CHANGES", body, comments)
+        outcome.actions.append(f"requested changes with {len(comments)} line comment(s)")
+
+    def _request_reviewers(self, req: EnforceRequest, outcome: Enforcement) -> None:
+        reviewers = [r for r in req.config.reviewers if r.lower() != req.pr.author.lower()]
+        if reviewers:
+            self.api.request_reviewers(req.pr.number, reviewers)
+            outcome.actions.append(f"requested reviewers {', '.join(reviewers)}")
+
+    def _approve(self, req: EnforceRequest, outcome: Enforcement, ours: list[Review]) -> None:
+        if any(r.state == "APPROVED" and r.commit_id == req.pr.head_sha for r in ours):
+            return
+        body = f"{REVIEW_MARKER}\n**VeroField Governance approved this pull request.**"
+        try:
+            self.api.create_review(req.pr.number, req.pr.head_sha, "APPROVE", body, [])
+            outcome.actions.append("approved")
+        except GitHubError as exc:
+            if exc.status != 422 and not exc.permission_denied:
+                raise
+            outcome.notices.append(f"GitHub refused the approval ({exc.status}: {exc.message}); "
+                                   "allow GitHub Actions to approve pull requests in the "
+                                   "repository settings, or approve by hand.")
+            return
+        if req.config.auto_merge:
+            self.api.enable_auto_merge(req.pr.number, req.config.merge_method)
+            outcome.actions.append("enabled auto-merge")
+
+    def _status(self, req: EnforceRequest, outcome: Enforcement) -> None:
+        self.api.create_status(req.pr.head_sha, STATUS_STATE[req.result.decision],
+                               status_description(req.result), STATUS_CONTEXT, req.run_url)
+        outcome.actions.append(f"set status {STATUS_STATE[req.result.decision]} on "
+                               f"{req.pr.head_sha[:12]}")
+
+
+def line_comments(findings: tuple[Finding, ...], added: dict[str, frozenset[int]]
+                  ) -> list[LineComment]:
+    """At most MAX_LINE_COMMENTS comments, only on lines the diff adds: one comment on a
+    line outside the diff makes GitHub reject the whole review."""
+    comments = []
+    for finding in findings:
+        if finding.line is None or finding.line not in added.get(finding.path, frozenset()):
+            continue
+        comments.append(LineComment(finding.path, finding.line,
+                                    f"**{finding.severity}** `{finding.rule_id}`: "
+                                    f"{markdown_text(finding.message)}\n\n"
+                                    f"**Fix:** {markdown_text(finding.suggested_fix)}"))
+        if len(comments) == MAX_LINE_COMMENTS:
+            break
+    return comments
