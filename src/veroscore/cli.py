@@ -29,13 +29,13 @@ from veroscore.errors import InputError, StoreError, VeroScoreError
 from veroscore.github.action import dispatch_env, run_action
 from veroscore.log import configure_logging, new_trace_id
 from veroscore.report import FORMATS, RunInfo, render_scan, render_score
+from veroscore.score.decision import meets_fail_on
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
 from veroscore.store import default_store_url, open_store
 from veroscore.store.base import record_from_result
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
-_DECISION_RANK = {"auto_approve": 0, "review_required": 1, "auto_block": 2}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -139,10 +139,6 @@ def _record(result: ScoreResult, store_url: str, trace_id: str) -> None:
     log.info("score_recorded" if inserted else "score_already_recorded", store=store_url)
 
 
-def _fails(decision: str, fail_on: str) -> bool:
-    return fail_on != "never" and _DECISION_RANK[decision] >= _DECISION_RANK[fail_on]
-
-
 def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
     started = time.perf_counter()
     config = load_config(args.config)
@@ -154,7 +150,8 @@ def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
     structlog.get_logger().info("scored", decision=result.decision,
                                 score=result.stabilized_score,
                                 duration_ms=round((time.perf_counter() - started) * 1000))
-    return EXIT_FAIL_ON if _fails(result.decision, args.fail_on or config.fail_on) else EXIT_OK
+    failed = meets_fail_on(result.decision, args.fail_on or config.fail_on)
+    return EXIT_FAIL_ON if failed else EXIT_OK
 
 
 def cmd_scan(args: argparse.Namespace, trace_id: str) -> int:

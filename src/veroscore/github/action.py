@@ -33,11 +33,11 @@ from veroscore.github.event import load_context as load_actions_context
 from veroscore.report import RunInfo, render_score
 from veroscore.report.escape import markdown_text
 from veroscore.report.render import COMMENT_MARKER, render_comment
+from veroscore.score.decision import DECISION_RANK, meets_fail_on
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
 
 MAX_ANNOTATIONS_PER_LEVEL = 10
-_DECISION_RANK = {"auto_approve": 0, "review_required": 1, "auto_block": 2}
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
     if pr and not pr.isdigit():
         raise InputError(f"input 'pr-number' must be a number, got '{pr}'")
     fail_on = env.get("VEROSCORE_FAIL_ON", "").strip() or None
-    if fail_on and fail_on not in (*_DECISION_RANK, "never"):
+    if fail_on and fail_on not in (*DECISION_RANK, "never"):
         raise InputError(f"input 'fail-on' must be auto_block, review_required, auto_approve "
                          f"or never, got '{fail_on}'")
     return ActionInputs(
@@ -205,9 +205,7 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
     write_outputs(ctx.output_path, _outputs(result, paths))
     structlog.get_logger().info("action_scored", pr=pr.number, decision=result.decision,
                                 score=result.stabilized_score, actions=enforcement.actions)
-    fail_on = inputs.fail_on or config.fail_on
-    failed = fail_on != "never" and _DECISION_RANK[result.decision] >= _DECISION_RANK[fail_on]
-    return 1 if failed else 0
+    return 1 if meets_fail_on(result.decision, inputs.fail_on or config.fail_on) else 0
 
 
 def _trace_id() -> str:

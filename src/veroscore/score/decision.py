@@ -8,6 +8,13 @@ from veroscore.config import ScoreConfig
 from veroscore.detect.finding import Finding
 from veroscore.pipeline import PipelineStatus
 
+DECISION_RANK = {"auto_approve": 0, "review_required": 1, "auto_block": 2}
+
+
+def meets_fail_on(decision: str, fail_on: str) -> bool:
+    """True when `decision` is `fail_on` or worse; `never` never fails."""
+    return fail_on != "never" and DECISION_RANK[decision] >= DECISION_RANK[fail_on]
+
 
 @dataclass(frozen=True)
 class Decision:
