@@ -28,12 +28,18 @@ from veroscore.diff.tree import read_paths
 from veroscore.errors import InputError, StoreError, VeroScoreError
 from veroscore.github.action import dispatch_env, run_action
 from veroscore.log import configure_logging, new_trace_id
+from veroscore.maintenance import DEFAULT_IDLE_MINUTES, DEFAULT_STUCK_MINUTES, check_health
 from veroscore.report import FORMATS, RunInfo, render_scan, render_score
+from veroscore.report.render import render_template
 from veroscore.score.decision import meets_fail_on
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
 from veroscore.store import default_store_url, open_store
-from veroscore.store.base import record_from_result
+from veroscore.store.base import ServerStore, Store, record_from_result
+from veroscore.store.migrate import latest_version, migrate
+from veroscore.store.recorder import record_or_spool
+from veroscore.store.spool import default_spool_dir, replay
+from veroscore.store.url import open_server_store, server_store_url
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
 
@@ -77,12 +83,43 @@ def build_parser() -> argparse.ArgumentParser:
     rescore.add_argument("--pr", type=int, required=True, help="pull request number")
     rescore.add_argument("--repo", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
 
+    _add_server_commands(commands)
+
     history = commands.add_parser("history", help="list recorded scores, newest first")
     history.add_argument("--store", help="sqlite:///PATH (default: embedded store)")
     history.add_argument("--repository", help="only this repository")
     history.add_argument("--limit", type=int, default=20)
     history.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+
+
+def _add_server_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    store_help = "postgresql://… or supabase (default: DATABASE_URL, else supabase if SUPABASE_URL)"
+    db = commands.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True, parser_class=_Parser)
+    migrate_cmd = db.add_parser("migrate", help="apply the veroscore schema migrations")
+    migrate_cmd.add_argument("--database-url", help="Postgres URL (default: DATABASE_URL)")
+    sessions = commands.add_parser("sessions", help="Auto-PR sessions").add_subparsers(
+        dest="sessions_command", required=True, parser_class=_Parser)
+    timeout = sessions.add_parser("timeout", help="move idle active sessions to idle")
+    timeout.add_argument("--idle-minutes", type=int, default=DEFAULT_IDLE_MINUTES)
+    timeout.add_argument("--store", help=store_help)
+    health = commands.add_parser("health", help="check the store; exit 1 when unhealthy")
+    health.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    health.add_argument("--stuck-minutes", type=int, default=DEFAULT_STUCK_MINUTES)
+    health.add_argument("--store", help=store_help)
+    store = commands.add_parser("store", help="score store").add_subparsers(
+        dest="store_command", required=True, parser_class=_Parser)
+    replay_cmd = store.add_parser("replay", help="send a spool file to the store")
+    replay_cmd.add_argument("file", type=Path)
+    replay_cmd.add_argument("--store", help=store_help)
+
+
+def _server_url(given: str | None) -> str:
+    url = given or server_store_url()
+    if not url:
+        raise InputError("no store given: pass --store, or set DATABASE_URL or SUPABASE_URL")
+    return url
 
 
 def _read_description(source: str | None) -> str:
@@ -122,21 +159,11 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 
 def _record(result: ScoreResult, store_url: str, trace_id: str) -> None:
-    """Record the score; a store failure is reported, never fatal to the report."""
-    log = structlog.get_logger()
-    try:
-        store = open_store(store_url)
-        if store is None:
-            return
-        try:
-            inserted = store.record(record_from_result(result, trace_id))
-        finally:
-            store.close()
-    except StoreError as exc:
-        log.warning("store_unavailable", error=str(exc))
-        print(f"veroscore: warning: score not recorded: {exc}", file=sys.stderr)
-        return
-    log.info("score_recorded" if inserted else "score_already_recorded", store=store_url)
+    """Record the score; when the store fails, spool it and say where."""
+    outcome = record_or_spool(store_url, record_from_result(result, trace_id),
+                              default_spool_dir())
+    if outcome.spool_file is not None:
+        print(f"veroscore: warning: {outcome.message}", file=sys.stderr)
 
 
 def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
@@ -195,8 +222,73 @@ def cmd_rescore(args: argparse.Namespace, trace_id: str) -> int:
     return run_action(env)
 
 
+def cmd_db(args: argparse.Namespace, trace_id: str) -> int:
+    url = args.database_url or os.environ.get("DATABASE_URL")
+    if not url:
+        raise InputError("db migrate needs --database-url or DATABASE_URL")
+    applied = migrate(url)
+    for migration in applied:
+        print(f"applied {migration.version} {migration.name}")
+    print(f"schema is current (version {latest_version()})" if not applied
+          else f"{len(applied)} migration(s) applied")
+    return EXIT_OK
+
+
+def cmd_sessions(args: argparse.Namespace, trace_id: str) -> int:
+    store = open_server_store(_server_url(args.store))
+    try:
+        moved = store.timeout_sessions(args.idle_minutes)
+    finally:
+        store.close()
+    print(f"{moved} session(s) idle for more than {args.idle_minutes} minutes moved to idle")
+    return EXIT_OK
+
+
+def cmd_health(args: argparse.Namespace, trace_id: str) -> int:
+    try:
+        store: ServerStore | None = open_server_store(_server_url(args.store))
+        error = ""
+    except StoreError as exc:
+        store, error = None, str(exc)
+    try:
+        report = check_health(store, args.stuck_minutes, unreachable=error)
+    finally:
+        if store is not None:
+            store.close()
+    if args.format == "json":
+        print(json.dumps(dataclasses.asdict(report), indent=2, default=str))
+    elif args.format == "markdown":
+        print(render_template("health.md.j2", report=report, maintenance=None), end="")
+    else:
+        print("healthy" if report.healthy else "unhealthy")
+        for problem in report.problems:
+            print(f"  - {problem}")
+        for key, value in report.snapshot.items():
+            print(f"  {key}: {value}")
+    return EXIT_OK if report.healthy else EXIT_FAIL_ON
+
+
+def cmd_store(args: argparse.Namespace, trace_id: str) -> int:
+    if (args.store or "").startswith("sqlite:///"):
+        store: Store | None = open_store(args.store)
+        server: ServerStore | None = None
+    else:
+        store = server = open_server_store(_server_url(args.store))
+    if store is None:
+        raise InputError("store replay needs a store")
+    try:
+        result = replay(args.file, store)
+        if server is not None and result.inserted:
+            server.record_metric("store_errors", result.inserted, {"source": "replay"})
+    finally:
+        store.close()
+    print(f"{result.inserted} score(s) inserted, {result.already_recorded} already recorded")
+    return EXIT_OK
+
+
 _COMMANDS = {"score": cmd_score, "scan": cmd_scan, "history": cmd_history,
-             "action": cmd_action, "rescore": cmd_rescore}
+             "action": cmd_action, "rescore": cmd_rescore, "db": cmd_db,
+             "sessions": cmd_sessions, "health": cmd_health, "store": cmd_store}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,9 +9,14 @@ from pathlib import Path
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+_CHECKOUT_PATHS = {"migrations": "supabase/migrations"}
+
+
 def resource_dir(name: str) -> Path:
-    """Return the folder `name` ("rules" or "templates"), installed or from the checkout."""
-    for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent.parent / name):
+    """Return the folder `name` ("rules", "templates" or "migrations"), installed or from
+    the checkout."""
+    checkout = _PACKAGE_DIR.parent.parent / _CHECKOUT_PATHS.get(name, name)
+    for candidate in (_PACKAGE_DIR / name, checkout):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"veroscore installation is incomplete: no {name}/ folder")

@@ -19,7 +19,7 @@ from veroscore.config import DEFAULT_CONFIG_PATH, Config, load_config, parse_con
 from veroscore.diff import ChangeSet
 from veroscore.diff.git import GitRange, read_git_range
 from veroscore.diff.github_api import read_pull_request
-from veroscore.errors import InputError
+from veroscore.errors import InputError, StoreError
 from veroscore.github.client import GitHubError, GitHubRest
 from veroscore.github.commands import append_summary, workflow_command, write_outputs
 from veroscore.github.enforcer import (
@@ -30,12 +30,17 @@ from veroscore.github.enforcer import (
 )
 from veroscore.github.event import PR_EVENTS, SCORED_ACTIONS, ActionsContext, PullRequestInfo
 from veroscore.github.event import load_context as load_actions_context
+from veroscore.maintenance import check_health
+from veroscore.maintenance import run_maintenance as run_maintenance_tasks
 from veroscore.report import RunInfo, render_score
 from veroscore.report.escape import markdown_text
-from veroscore.report.render import COMMENT_MARKER, render_comment
+from veroscore.report.render import COMMENT_MARKER, render_comment, render_template
 from veroscore.score.decision import DECISION_RANK, meets_fail_on
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
+from veroscore.store.base import ServerStore, record_from_result
+from veroscore.store.recorder import record_or_spool
+from veroscore.store.url import open_server_store
 
 MAX_ANNOTATIONS_PER_LEVEL = 10
 
@@ -107,7 +112,7 @@ def run_action(env: Mapping[str, str], make_api: ApiFactory = default_api) -> in
             raise InputError(f"cannot read pull request #{number}: {exc}") from None
         return score_pull_request(ctx, inputs, pr, api)
     if ctx.event_name == "schedule":
-        return run_maintenance(ctx)
+        return run_maintenance(ctx, inputs)
     log.info("unsupported_event")
     print(workflow_command("notice", f"VeroScore does nothing on '{ctx.event_name}' events"))
     return 0
@@ -122,15 +127,34 @@ def _dispatch_pr_number(ctx: ActionsContext) -> int:
     raise InputError("workflow_dispatch needs the PR to rescore: set the 'pr-number' input")
 
 
-def run_maintenance(ctx: ActionsContext) -> int:
-    """The scheduled run. Session timeouts and health checks live in the Postgres/Supabase
-    store, which this version does not have yet: say so instead of pretending."""
-    message = ("Scheduled maintenance skipped: session timeouts, idempotency cleanup, metrics "
-               "archiving and the health check need the Postgres/Supabase store, which this "
-               "version of VeroScore does not include yet.")
-    print(workflow_command("notice", message))
-    append_summary(ctx.summary_path, f"## VeroScore maintenance\n\n{message}\n")
-    return 0
+def run_maintenance(ctx: ActionsContext, inputs: ActionInputs) -> int:
+    """The scheduled run: time out idle sessions, clean up, archive metrics, check health.
+    Exits 1 when the store is unhealthy, so the scheduled workflow shows red."""
+    url = _store_url(inputs)
+    if url is None:
+        message = ("Scheduled maintenance skipped: no store configured (set the database-url, "
+                   "or supabase-url and supabase-key, inputs).")
+        print(workflow_command("notice", message))
+        append_summary(ctx.summary_path, f"## VeroScore maintenance\n\n{message}\n")
+        return 0
+    maintenance = None
+    store: ServerStore | None = None
+    error = ""
+    try:
+        store = open_server_store(url)
+        maintenance = run_maintenance_tasks(store)
+    except StoreError as exc:
+        error = str(exc)
+    try:
+        report = check_health(store, unreachable=error)
+    finally:
+        if store is not None:
+            store.close()
+    append_summary(ctx.summary_path, render_template("health.md.j2", report=report,
+                                                     maintenance=maintenance))
+    for problem in report.problems:
+        print(workflow_command("error", f"VeroScore health: {problem}"))
+    return 0 if report.healthy else 1
 
 
 def _git_has(workspace: Path, *shas: str) -> bool:
@@ -187,7 +211,7 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
     comment = render_comment(result, run)
     paths = _write_report_files(ctx, result, run)
     _annotate(result)
-    notices = _store_notice(inputs)
+    notices, spool_file = _record(ctx, inputs, result, run)
     if inputs.dry_run:
         enforcement = Enforcement(notices=["dry-run: nothing was written to GitHub."])
         print(comment)
@@ -202,7 +226,8 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
     for notice in notices:
         print(workflow_command("warning", notice))
     _summarise(ctx, comment, notices)
-    write_outputs(ctx.output_path, _outputs(result, paths))
+    write_outputs(ctx.output_path, {**_outputs(result, paths),
+                                    "spool-file": str(spool_file or "")})
     structlog.get_logger().info("action_scored", pr=pr.number, decision=result.decision,
                                 score=result.stabilized_score, actions=enforcement.actions)
     return 1 if meets_fail_on(result.decision, inputs.fail_on or config.fail_on) else 0
@@ -213,11 +238,21 @@ def _trace_id() -> str:
     return str(bound) if bound else "unknown"
 
 
-def _store_notice(inputs: ActionInputs) -> list[str]:
-    if inputs.database_url or inputs.supabase_url:
-        return ["A database is configured, but the Postgres/Supabase store is not built yet in "
-                "this version: the score was not recorded."]
-    return []
+def _store_url(inputs: ActionInputs) -> str | None:
+    if inputs.database_url:
+        return inputs.database_url
+    return "supabase" if inputs.supabase_url else None
+
+
+def _record(ctx: ActionsContext, inputs: ActionInputs, result: ScoreResult, run: RunInfo
+            ) -> tuple[list[str], Path | None]:
+    """Record the score when a store is configured; spool it when the store is down."""
+    url = _store_url(inputs)
+    if url is None or inputs.dry_run:
+        return [], None
+    outcome = record_or_spool(url, record_from_result(result, run.trace_id),
+                              ctx.temp_dir / "veroscore" / "spool")
+    return ([outcome.message] if outcome.spool_file else []), outcome.spool_file
 
 
 def _write_report_files(ctx: ActionsContext, result: ScoreResult, run: RunInfo

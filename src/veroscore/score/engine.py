@@ -16,6 +16,7 @@ from veroscore.score.decision import decide
 from veroscore.score.formula import rule_compliance, stabilize, weighted_average
 from veroscore.score.result import CategoryScore, ScoreResult, SkippedFile
 from veroscore.score.signals import FILE_CATEGORIES, FileSignals, file_signals
+from veroscore.session import session_id_of
 
 
 def config_hash(config: Config) -> str:
@@ -79,6 +80,8 @@ def score_change(changes: ChangeSet, detection: DetectionResult, config: Config)
         notes=changes.notes + detection.notes,
         stats=_stats(changes, detection, findings),
         config_hash=config_hash(config), engine_version=ENGINE_VERSION,
+        author=changes.author, head_ref=changes.head_ref,
+        session_id=session_id_of(changes.head_ref, changes.description),
     )
 
 

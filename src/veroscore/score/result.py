@@ -47,6 +47,9 @@ class ScoreResult:
     stats: dict[str, int]
     config_hash: str
     engine_version: str
+    author: str = ""
+    head_ref: str = ""
+    session_id: str | None = None
 
     @property
     def all_findings(self) -> tuple[Finding, ...]:
