@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.helpers import GitRepo
+from veroscore.store.migrate import migrate
 
 
 @pytest.fixture
@@ -18,3 +23,31 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The throwaway PostgreSQL that scripts/test starts (scripts/pg)."""
+    url = os.environ.get("VEROSCORE_TEST_DATABASE_URL")
+    if not url:
+        pytest.fail("VEROSCORE_TEST_DATABASE_URL is not set: run the suite with scripts/test, "
+                    "which starts PostgreSQL (or: eval \"$(bash scripts/pg start)\")")
+    return url
+
+
+@pytest.fixture
+def pg_empty(pg_server: str) -> Iterator[str]:
+    """A new, empty database on the test server; dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_db(pg_empty: str) -> str:
+    """A migrated database."""
+    migrate(pg_empty)
+    return pg_empty

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.helpers import REPO_ROOT, GitRepo, make_jwt, new_file_patch, run_cli
@@ -221,3 +222,22 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):
             run_cli(capsys, command, "--help")
         assert "usage: veroscore " + command in capsys.readouterr().out
+
+
+def test_store_down_spools_and_replay_inserts_exactly_once(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, pg_db: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VEROSCORE_SPOOL_DIR", str(tmp_path / "spool"))
+    sample = REPO_ROOT / "examples" / "sample-change.patch"
+    down = run_cli(capsys, "score", "--patch", str(sample), "--store",
+                   "postgresql://veroscore:s3cretpw0rd@127.0.0.1:1/veroscore")
+    assert down.code == 0 and "Decision  REVIEW REQUIRED" in down.out
+    spooled = list((tmp_path / "spool").glob("*.jsonl"))
+    assert len(spooled) == 1 and f"veroscore store replay {spooled[0]}" in down.err
+    assert "s3cretpw0rd" not in down.err
+    first = run_cli(capsys, "store", "replay", str(spooled[0]), "--store", pg_db)
+    second = run_cli(capsys, "store", "replay", str(spooled[0]), "--store", pg_db)
+    assert first.out.startswith("1 score(s) inserted, 0 already recorded")
+    assert second.out.startswith("0 score(s) inserted, 1 already recorded")
+    with psycopg.connect(pg_db) as conn:
+        assert conn.execute("SELECT count(*) FROM veroscore.pr_scores").fetchone() == (1,)

@@ -127,10 +127,11 @@ def test_block_then_fix_updates_everything_in_place(
     assert fake.pr_labels == ["✅ auto-approved"]
     assert [r["state"] for r in fake.reviews] == ["DISMISSED", "APPROVED"]
     assert [s["sha"] for s in fake.statuses] == [H1, H2]
-    assert outputs(actions_env["output"]) | {"report-json": "", "sarif": ""} == {
-        "score": outputs(actions_env["output"])["score"], "raw-score":
-        outputs(actions_env["output"])["raw-score"], "decision": "auto_approve",
-        "findings": "0", "critical": "0", "report-json": "", "sarif": ""}
+    out = outputs(actions_env["output"])
+    assert set(out) == {"score", "raw-score", "decision", "findings", "critical", "report-json",
+                        "sarif", "spool-file"}
+    assert (out["decision"], out["findings"], out["critical"]) == ("auto_approve", "0", "0")
+    assert float(out["score"]) >= 6.0 and Path(out["sarif"]).is_file()
 
 
 def test_no_status_on_the_merge_commit(capsys: pytest.CaptureFixture[str], fake: FakeGitHub,
@@ -339,3 +340,54 @@ def test_enterprise_api_url_is_honoured(capsys: pytest.CaptureFixture[str],
              action="opened")
         assert run_cli(capsys, "action").code == 0
     assert ("POST", f"{REPO}/statuses/{H1}") in ghe.writes()
+
+
+def test_pr_score_is_recorded_in_postgres(capsys: pytest.CaptureFixture[str], fake: FakeGitHub,
+                                         actions_env: dict[str, Path], pg_db: str,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", pg_db)
+    push(fake, actions_env, H1, [file_entry("src/a.py", hunk(['"""A."""', "X = 1"]))],
+         body="Session: dev-42\n", action="opened")
+    assert run_cli(capsys, "action").code == 0
+    import psycopg
+    with psycopg.connect(pg_db) as conn:
+        row = conn.execute("SELECT repository, pr_number, head_sha, session_id "
+                           "FROM veroscore.pr_scores").fetchall()
+    assert row == [("acme/shop", 7, H1, "dev-42")]
+    assert outputs(actions_env["output"])["spool-file"] == ""
+
+
+def test_store_down_in_the_action_spools_and_still_enforces(
+        capsys: pytest.CaptureFixture[str], fake: FakeGitHub, actions_env: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://veroscore@127.0.0.1:1/veroscore")
+    push(fake, actions_env, H1, [file_entry("src/a.py", hunk(['"""A."""', "X = 1"]))],
+         action="opened")
+    run = run_cli(capsys, "action")
+    spool = Path(outputs(actions_env["output"])["spool-file"])
+    assert run.code == 0 and spool.is_file()
+    assert spool.parent.parent == actions_env["temp"] / "veroscore"
+    assert f"veroscore store replay {spool}" in run.out
+    assert ("POST", f"{REPO}/statuses/{H1}") in fake.writes()
+
+
+def test_schedule_runs_maintenance_and_health(capsys: pytest.CaptureFixture[str],
+                                              fake: FakeGitHub, actions_env: dict[str, Path],
+                                              pg_db: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "schedule")
+    monkeypatch.setenv("DATABASE_URL", pg_db)
+    actions_env["event.json"].write_text(json.dumps({"schedule": "*/15 * * * *"}))
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO veroscore.sessions (session_id, status, last_activity) "
+                     "VALUES ('old', 'active', now() - interval '2 hours')")
+    assert run_cli(capsys, "action").code == 0
+    summary = actions_env["summary"].read_text()
+    assert "VeroScore health: healthy" in summary and "1 session(s) timed out" in summary
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO veroscore.sessions (session_id, status, last_activity) "
+                     "VALUES ('stuck', 'processing', now() - interval '2 hours')")
+    run = run_cli(capsys, "action")
+    assert run.code == 1 and "::error::VeroScore health: 1 session(s) stuck" in run.out
+    assert fake.calls == []

@@ -46,11 +46,11 @@ def test_same_head_recorded_once_new_head_twice(tmp_path: Path) -> None:
     store.close()
 
 
-def test_unknown_and_unbuilt_urls() -> None:
+def test_unknown_and_unreachable_urls() -> None:
     with pytest.raises(StoreError, match="unknown store URL"):
         open_store("mysql://x")
-    with pytest.raises(StoreError, match="not built yet"):
-        open_store("postgresql://localhost/db")
+    with pytest.raises(StoreError, match="cannot connect to postgresql://app:"):
+        open_store("postgresql://app:hunter2hunter2@127.0.0.1:1/db")
     assert open_store("none") is None
 
 

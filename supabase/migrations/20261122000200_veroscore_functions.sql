@@ -242,9 +242,10 @@ $$;
 CREATE OR REPLACE FUNCTION veroscore.record_metric(p_name text, p_value numeric,
                                                    p_type text DEFAULT 'gauge',
                                                    p_labels jsonb DEFAULT '{}'::jsonb)
-RETURNS void LANGUAGE sql SECURITY INVOKER SET search_path = '' AS $$
+RETURNS integer LANGUAGE sql SECURITY INVOKER SET search_path = '' AS $$
     INSERT INTO veroscore.system_metrics (metric_name, metric_value, metric_type, labels)
     VALUES (p_name, p_value, p_type, coalesce(p_labels, '{}'::jsonb));
+    SELECT 1;
 $$;
 
 -- One JSON document for `veroscore health` and dashboards.

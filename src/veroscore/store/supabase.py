@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from postgrest.exceptions import APIError
 
 from supabase import Client, ClientOptions, create_client
@@ -25,9 +26,10 @@ class SupabaseStore:
             raise StoreError("the supabase store needs SUPABASE_URL and "
                              "SUPABASE_SERVICE_ROLE_KEY (or SUPABASE_KEY)")
         try:
+            self._http = httpx.Client(timeout=REQUEST_TIMEOUT_SECONDS)
             self._client: Client = create_client(url, key, options=ClientOptions(
-                schema="veroscore", postgrest_client_timeout=REQUEST_TIMEOUT_SECONDS,
-                auto_refresh_token=False, persist_session=False))
+                schema="veroscore", httpx_client=self._http, auto_refresh_token=False,
+                persist_session=False))
         except Exception as exc:  # supabase-py raises plain exceptions for bad URLs/keys
             raise StoreError(f"cannot create the Supabase client for {url}: {exc}") from None
         self._url = url
@@ -77,4 +79,4 @@ class SupabaseStore:
         return snapshot
 
     def close(self) -> None:
-        return None
+        self._http.close()

@@ -1,0 +1,199 @@
+"""The veroscore schema on a real PostgreSQL: migrations, idempotency under concurrency,
+RLS and grants, sessions, maintenance and health."""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from tests.helpers import changeset_of, run_cli
+from veroscore.config import Config
+from veroscore.detect.engine import detect
+from veroscore.maintenance import check_health, run_maintenance
+from veroscore.score.engine import score_change
+from veroscore.store.base import ScoreRecord, record_from_result
+from veroscore.store.migrate import latest_version, migrate, migrations
+from veroscore.store.postgres import PostgresStore
+
+TABLES = ("sessions", "changes_queue", "pr_scores", "detection_results", "idempotency_keys",
+          "system_metrics", "audit_log", "schema_version")
+UUID = "3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b"
+
+
+def payload(head: str, *, head_ref: str = "feature", description: str = "",
+            tests: bool = False) -> dict[str, Any]:
+    files = {"src/a.py": f'TENANT_ID = "{UUID}"\n' if not tests else '"""A."""\nX = 1\n'}
+    if tests:
+        files["tests/test_a.py"] = "def test_a() -> None:\n    assert True\n"
+    changes = dataclasses.replace(changeset_of(files, description=description),
+                                  repository="acme/shop", head_sha=head, pr_number=7,
+                                  head_ref=head_ref, author="dev")
+    result = score_change(changes, detect(changes, Config(), use_semgrep=False), Config())
+    return record_from_result(result, f"trace-{head[:4]}").payload
+
+
+def record_from_result_stub(data: dict[str, Any]) -> ScoreRecord:
+    """A record straight from a payload, as a replayed spool line is."""
+    return ScoreRecord(data["repository"], data["pr_number"], data["head_sha"],
+                       data["config_hash"], data["engine_version"], data["trace_id"], data)
+
+
+def count(url: str, sql: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(sql).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_migrate_twice_then_score_twice_and_a_new_head(capsys: pytest.CaptureFixture[str],
+                                                       pg_empty: str) -> None:
+    first = run_cli(capsys, "db", "migrate", "--database-url", pg_empty)
+    assert first.code == 0 and first.out.count("applied ") == len(migrations())
+    second = run_cli(capsys, "db", "migrate", "--database-url", pg_empty)
+    assert second.code == 0 and f"schema is current (version {latest_version()})" in second.out
+    store = PostgresStore(pg_empty)
+    record = record_from_result_stub(payload("a" * 40))
+    assert [store.record(record), store.record(record)] == [True, False]
+    assert count(pg_empty, "SELECT count(*) FROM veroscore.pr_scores") == 1
+    assert count(pg_empty, "SELECT count(*) FROM veroscore.detection_results") == 2
+    assert store.record(record_from_result_stub(payload("b" * 40))) is True
+    assert count(pg_empty, "SELECT count(*) FROM veroscore.pr_scores") == 2
+    assert count(pg_empty, """SELECT count(*) FROM veroscore.pr_scores p
+                               WHERE NOT EXISTS (SELECT 1 FROM veroscore.audit_log a
+                                                  WHERE a.pr_score_id = p.id)""") == 0
+    store.close()
+
+
+def test_fifty_concurrent_calls_for_ten_heads(pg_db: str) -> None:
+    payloads = [payload(f"{i:040x}") for i in range(10)]
+
+    def call(index: int) -> bool:
+        with psycopg.connect(pg_db, autocommit=True) as conn:
+            conn.execute("SET ROLE service_role")
+            row = conn.execute("SELECT veroscore.record_pr_score(%s)",
+                               (Jsonb(payloads[index % 10]),)).fetchone()
+        assert row is not None
+        return bool(row[0]["inserted"])
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        inserted = list(pool.map(call, range(50)))
+    assert sum(inserted) == 10
+    assert count(pg_db, "SELECT count(*) FROM veroscore.pr_scores") == 10
+    assert count(pg_db, "SELECT count(DISTINCT head_sha) FROM veroscore.pr_scores") == 10
+    assert count(pg_db, "SELECT count(*) FROM veroscore.detection_results") == 20
+
+
+@pytest.mark.parametrize("role", ["anon", "authenticated"])
+def test_api_roles_get_nothing(pg_db: str, role: str) -> None:
+    store = PostgresStore(pg_db)
+    store.record(record_from_result_stub(payload("a" * 40)))
+    store.close()
+    for table in TABLES:
+        for statement in (f"SELECT * FROM veroscore.{table}",
+                          f"DELETE FROM veroscore.{table}"):
+            with psycopg.connect(pg_db, autocommit=True) as conn:
+                conn.execute(f"SET ROLE {role}")
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute(f"SET ROLE {role}")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT veroscore.record_pr_score('{}'::jsonb)")
+
+
+def test_service_role_reads_and_writes_and_rls_is_on_everywhere(pg_db: str) -> None:
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute("SET ROLE service_role")
+        conn.execute("SELECT veroscore.record_pr_score(%s)", (Jsonb(payload("a" * 40)),))
+        for table in TABLES:
+            conn.execute(f"SELECT count(*) FROM veroscore.{table}")
+        conn.execute("INSERT INTO veroscore.system_metrics (metric_name, metric_value) "
+                     "VALUES ('probe', 1)")
+        conn.execute("RESET ROLE")
+        rows = conn.execute("""SELECT c.relname, c.relrowsecurity FROM pg_class c
+                                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE n.nspname = 'veroscore' AND c.relkind = 'r'""").fetchall()
+    assert sorted(rows) == sorted((table, True) for table in TABLES)
+
+
+def test_session_link_and_transitions(pg_db: str) -> None:
+    store = PostgresStore(pg_db)
+    store.record(record_from_result_stub(payload("a" * 40, head_ref="auto-pr-dev-20261122")))
+    blocked = count(pg_db, "SELECT count(*) FROM veroscore.sessions WHERE session_id = "
+                           "'dev-20261122' AND status = 'failed' AND prs = '[7]'")
+    assert blocked == 1
+    store.record(record_from_result_stub(payload(
+        "b" * 40, description="Fix\n\nSession: dev-20261122\n", tests=True)))
+    with psycopg.connect(pg_db) as conn:
+        transitions = conn.execute(
+            """SELECT old_state ->> 'status', new_state ->> 'status' FROM veroscore.audit_log
+                WHERE event_type = 'session' ORDER BY "timestamp", id""").fetchall()
+        prs = conn.execute("SELECT prs FROM veroscore.sessions").fetchone()
+    assert ("active", "processing") in transitions and ("processing", "failed") in transitions
+    assert ("failed", "processing") in transitions
+    assert prs == ([7],)
+    store.close()
+
+
+def test_sessions_timeout_moves_only_idle_ones(capsys: pytest.CaptureFixture[str],
+                                               pg_db: str) -> None:
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute("""INSERT INTO veroscore.sessions (session_id, status, last_activity) VALUES
+            ('old', 'active', now() - interval '45 minutes'),
+            ('fresh', 'active', now() - interval '10 minutes'),
+            ('busy', 'processing', now() - interval '3 hours')""")
+    run = run_cli(capsys, "sessions", "timeout", "--idle-minutes", "30", "--store", pg_db)
+    assert run.code == 0 and run.out.startswith("1 session(s)")
+    with psycopg.connect(pg_db) as conn:
+        states = dict(conn.execute("SELECT session_id, status FROM veroscore.sessions"))
+    assert states == {"old": "idle", "fresh": "active", "busy": "processing"}
+
+
+def test_health_flags_stuck_sessions_and_old_schema(capsys: pytest.CaptureFixture[str],
+                                                    pg_db: str) -> None:
+    healthy = run_cli(capsys, "health", "--store", pg_db, "--format", "json")
+    assert healthy.code == 0 and healthy.json()["healthy"] is True
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO veroscore.sessions (session_id, status, last_activity) "
+                     "VALUES ('stuck', 'processing', now() - interval '3 hours')")
+    stuck = run_cli(capsys, "health", "--store", pg_db)
+    assert stuck.code == 1 and "1 session(s) stuck in processing" in stuck.out
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute("DELETE FROM veroscore.sessions")
+        conn.execute("DELETE FROM veroscore.schema_version WHERE version = %s",
+                     (latest_version(),))
+    behind = run_cli(capsys, "health", "--store", pg_db, "--format", "markdown")
+    assert behind.code == 1 and "is behind" in behind.out
+    assert "| Active sessions | 0 |" in behind.out
+
+
+def test_health_when_store_is_down(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "health", "--store", "postgresql://postgres@127.0.0.1:1/none")
+    assert run.code == 1 and "store unreachable" in run.out
+
+
+def test_maintenance_tasks_and_metrics(pg_db: str) -> None:
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute("""INSERT INTO veroscore.idempotency_keys (key, operation_type, status,
+                        expires_at) VALUES ('k1', 'score', 'completed', now() - interval '1 h'),
+                        ('k2', 'score', 'completed', now() + interval '1 h')""")
+        conn.execute("""INSERT INTO veroscore.system_metrics (metric_name, metric_value,
+                        "timestamp") VALUES ('old', 1, now() - interval '40 days')""")
+    store = PostgresStore(pg_db)
+    report = run_maintenance(store)
+    assert (report.idempotency_keys_removed, report.metrics_archived) == (1, 1)
+    assert check_health(store).healthy
+    store.close()
+    assert count(pg_db, "SELECT count(*) FROM veroscore.system_metrics "
+                        "WHERE metric_name = 'sessions_timed_out'") == 1
+
+
+def test_migrations_are_one_per_version_and_ship_with_the_package() -> None:
+    versions = [m.version for m in migrations()]
+    assert versions == sorted(set(versions)) and len(versions) >= 2
+    assert migrate.__doc__
