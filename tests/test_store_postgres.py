@@ -197,3 +197,17 @@ def test_migrations_are_one_per_version_and_ship_with_the_package() -> None:
     versions = [m.version for m in migrations()]
     assert versions == sorted(set(versions)) and len(versions) >= 2
     assert migrate.__doc__
+
+
+def test_each_score_writes_metrics_rows(pg_db: str) -> None:
+    data = payload("a" * 40)
+    data["scan_duration_ms"] = 1234
+    store = PostgresStore(pg_db)
+    store.record(record_from_result_stub(data))
+    store.close()
+    with psycopg.connect(pg_db) as conn:
+        metrics = dict(conn.execute("SELECT metric_name, metric_value::float8 "
+                                    "FROM veroscore.system_metrics").fetchall())
+    assert metrics["scan_duration_ms"] == 1234
+    assert metrics["findings_critical"] == 1 and metrics["findings_medium"] == 1
+    assert metrics["pr_score"] == data["stabilized_score"]

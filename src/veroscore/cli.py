@@ -158,9 +158,9 @@ def _use_color(args: argparse.Namespace) -> bool:
             and os.environ.get("TERM") != "dumb")
 
 
-def _record(result: ScoreResult, store_url: str, trace_id: str) -> None:
+def _record(result: ScoreResult, store_url: str, trace_id: str, duration_ms: int) -> None:
     """Record the score; when the store fails, spool it and say where."""
-    outcome = record_or_spool(store_url, record_from_result(result, trace_id),
+    outcome = record_or_spool(store_url, record_from_result(result, trace_id, duration_ms),
                               default_spool_dir())
     if outcome.spool_file is not None:
         print(f"veroscore: warning: {outcome.message}", file=sys.stderr)
@@ -172,11 +172,11 @@ def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
     changes = _read_changes(args, config)
     result = evaluate(changes, config)
     run = RunInfo(trace_id=trace_id, color=_use_color(args))
+    duration_ms = round((time.perf_counter() - started) * 1000)
     _emit(render_score(result, args.format, run), args.output)
-    _record(result, args.store or default_store_url(), trace_id)
+    _record(result, args.store or default_store_url(), trace_id, duration_ms)
     structlog.get_logger().info("scored", decision=result.decision,
-                                score=result.stabilized_score,
-                                duration_ms=round((time.perf_counter() - started) * 1000))
+                                score=result.stabilized_score, duration_ms=duration_ms)
     failed = meets_fail_on(result.decision, args.fail_on or config.fail_on)
     return EXIT_FAIL_ON if failed else EXIT_OK
 

@@ -165,6 +165,21 @@ BEGIN
                                 || coalesce(payload -> 'warnings', '[]'::jsonb)
                                 || coalesce(payload -> 'suppressed', '[]'::jsonb)) AS f;
 
+    PERFORM veroscore.record_metric('pr_score', (payload ->> 'stabilized_score')::numeric,
+                                    'gauge', jsonb_build_object(
+                                        'repository', payload ->> 'repository',
+                                        'decision', payload ->> 'decision'));
+    IF payload ->> 'scan_duration_ms' IS NOT NULL THEN
+        PERFORM veroscore.record_metric('scan_duration_ms',
+                                        (payload ->> 'scan_duration_ms')::numeric, 'histogram',
+                                        jsonb_build_object('repository',
+                                                           payload ->> 'repository'));
+    END IF;
+    PERFORM veroscore.record_metric('findings_' || (f ->> 'severity'), count(*), 'counter',
+                                    jsonb_build_object('repository', payload ->> 'repository'))
+       FROM jsonb_array_elements(coalesce(payload -> 'findings', '[]'::jsonb)
+                                 || coalesce(payload -> 'warnings', '[]'::jsonb)) AS f
+      GROUP BY f ->> 'severity';
     PERFORM veroscore.audit('score', 'recorded', v_session, v_pr, v_id, NULL,
                             jsonb_build_object('repository', payload ->> 'repository',
                                                'head_sha', payload ->> 'head_sha',

@@ -9,6 +9,7 @@ The configuration is read at the PR's base commit, so a PR cannot loosen its own
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,7 +39,7 @@ from veroscore.report.render import COMMENT_MARKER, render_comment, render_templ
 from veroscore.score.decision import DECISION_RANK, meets_fail_on
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
-from veroscore.store.base import ServerStore, record_from_result
+from veroscore.store.base import ScoreRecord, ServerStore, record_from_result
 from veroscore.store.recorder import record_or_spool
 from veroscore.store.url import open_server_store
 
@@ -204,14 +205,17 @@ def _read_changes(ctx: ActionsContext, pr: PullRequestInfo, api: GitHubRest,
 def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullRequestInfo,
                        api: GitHubRest) -> int:
     """Score one PR, write reports and outputs, enforce unless dry-run, exit per fail-on."""
+    started = time.perf_counter()
     config = _trusted_config(ctx, inputs, pr, api)
     changes = _read_changes(ctx, pr, api, config)
     result = evaluate(changes, config)
+    duration_ms = round((time.perf_counter() - started) * 1000)
     run = RunInfo(trace_id=_trace_id(), run_url=ctx.run_url)
     comment = render_comment(result, run)
     paths = _write_report_files(ctx, result, run)
     _annotate(result)
-    notices, spool_file = _record(ctx, inputs, result, run)
+    notices, spool_file = _record(ctx, inputs, record_from_result(result, run.trace_id,
+                                                                  duration_ms))
     if inputs.dry_run:
         enforcement = Enforcement(notices=["dry-run: nothing was written to GitHub."])
         print(comment)
@@ -244,14 +248,13 @@ def _store_url(inputs: ActionInputs) -> str | None:
     return "supabase" if inputs.supabase_url else None
 
 
-def _record(ctx: ActionsContext, inputs: ActionInputs, result: ScoreResult, run: RunInfo
+def _record(ctx: ActionsContext, inputs: ActionInputs, record: ScoreRecord
             ) -> tuple[list[str], Path | None]:
     """Record the score when a store is configured; spool it when the store is down."""
     url = _store_url(inputs)
     if url is None or inputs.dry_run:
         return [], None
-    outcome = record_or_spool(url, record_from_result(result, run.trace_id),
-                              ctx.temp_dir / "veroscore" / "spool")
+    outcome = record_or_spool(url, record, ctx.temp_dir / "veroscore" / "spool")
     return ([outcome.message] if outcome.spool_file else []), outcome.spool_file
 
 

@@ -32,12 +32,15 @@ class ScoreRecord:
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def record_from_result(result: ScoreResult, trace_id: str) -> ScoreRecord:
-    """The record of one scoring run."""
+def record_from_result(result: ScoreResult, trace_id: str,
+                       scan_duration_ms: int | None = None) -> ScoreRecord:
+    """The record of one scoring run (the duration is not part of the deterministic result,
+    so the caller that measured it passes it)."""
     return ScoreRecord(repository=result.repository, pr_number=result.pr_number,
                        head_sha=result.head_sha, config_hash=result.config_hash,
                        engine_version=result.engine_version, trace_id=trace_id,
-                       payload={**result.to_dict(), "trace_id": trace_id})
+                       payload={**result.to_dict(), "trace_id": trace_id,
+                                "scan_duration_ms": scan_duration_ms})
 
 
 @dataclass(frozen=True)
