@@ -17,3 +17,9 @@ async function findUser(db: any, knex: any, prisma: any, id: string, name: strin
   // ok: js-sqli-string-built-query
   await db.query(`SELECT * FROM users`);
 }
+
+export async function likeSearch(db: any, term: string) {
+  const sql = "SELECT * FROM docs WHERE body LIKE '%" + term + "%'";
+  // ruleid: js-sqli-string-built-query
+  return db.query(sql);
+}

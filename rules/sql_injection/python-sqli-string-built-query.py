@@ -18,3 +18,13 @@ def find_user(cur, user_id, name):
     cur.execute("SELECT * FROM users WHERE name = %(name)s", {"name": name})
     # ok: python-sqli-string-built-query
     cur.execute("SELECT 1")
+
+
+def more(session, cur, term, uid):
+    sql = "SELECT * FROM items WHERE title LIKE '%" + term + "%'"
+    # ruleid: python-sqli-string-built-query
+    cur.execute(sql)
+    # ruleid: python-sqli-string-built-query
+    session.execute(text(f"SELECT * FROM accounts WHERE id = {uid}"))
+    # ok: python-sqli-string-built-query
+    session.execute(text("SELECT * FROM accounts WHERE id = :id"), {"id": uid})

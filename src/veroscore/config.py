@@ -105,6 +105,7 @@ class Config:
     rule_dirs: tuple[Path, ...] = ()
     exclude: tuple[str, ...] = ()
     test_patterns: tuple[str, ...] = tuple(DEFAULT_TEST_PATTERNS)
+    scan_tests: bool = False
     tenant_columns: tuple[str, ...] = ("tenant_id", "org_id", "organization_id", "account_id")
     exposed_schemas: tuple[str, ...] = ("public",)
     layers: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -169,7 +170,7 @@ _TOP_LEVEL_KEYS = {
 def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> Config:
     defaults = Config()
     rules = r.section(root, "rules", {"severity", "disabled", "dirs"})
-    paths = r.section(root, "paths", {"exclude", "tests"})
+    paths = r.section(root, "paths", {"exclude", "tests", "scan_tests"})
     tenant = r.section(root, "tenant", {"columns"})
     supabase = r.section(root, "supabase", {"exposed_schemas"})
     limits = r.section(root, "limits", {"max_file_bytes"})
@@ -186,6 +187,7 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
                         for d in r.strings(rules.get("dirs", []), "rules.dirs")),
         exclude=tuple(r.strings(paths.get("exclude", []), "paths.exclude")),
         test_patterns=tuple(r.strings(paths.get("tests", defaults.test_patterns), "paths.tests")),
+        scan_tests=r.boolean(paths.get("scan_tests", False), "paths.scan_tests"),
         tenant_columns=tuple(
             r.strings(tenant.get("columns", defaults.tenant_columns), "tenant.columns")),
         exposed_schemas=tuple(r.strings(supabase.get("exposed_schemas", defaults.exposed_schemas),

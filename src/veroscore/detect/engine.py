@@ -1,8 +1,9 @@
 """Run every detector over a change and keep what the change itself adds.
 
 In score mode a finding counts only on an added line (file-level findings excepted);
-findings on untouched lines are counted in `outside_diff` and not reported. Suppressed
-findings stay in the list, marked.
+findings on untouched lines are counted in `outside_diff` and not reported. Line findings
+in test files are dropped unless `paths.scan_tests` is set: fixtures there hold keys,
+dates and raw SQL on purpose. Suppressed findings stay in the list, marked.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def detect(changes: ChangeSet, config: Config, *, use_semgrep: bool = True,
         output = run_semgrep(ctx, [resource_dir("rules"), *config.rule_dirs])
         found.extend(output.findings)
         notes, semgrep_ran = output.notes, output.ran
+    found = [f for f in found if config.scan_tests or f.line is None or not ctx.is_test(f.path)]
     in_diff = [f for f in found if _in_diff(changes, f)]
     kept = [f for f in _dedupe(in_diff) if f.rule_id not in config.disabled_rules]
     return DetectionResult(

@@ -22,7 +22,9 @@ _CLIENT_DIRS = re.compile(r"(?:^|/)(?:components|hooks|public|client|frontend|we
 _SERVER_PATHS = re.compile(r"(?:^|/)(?:api|server|functions|supabase/functions|scripts|"
                            r"backend|lib/server)/|route\.[jt]sx?$|\.server\.[jt]sx?$")
 _PAGE_DIRS = re.compile(r"(?:^|/)(?:pages|app|src)/")
-_QUERY = re.compile(r"\.from\(\s*[\"'`](?P<table>\w+)[\"'`]\s*\)(?P<chain>[^;]{0,400})", re.DOTALL)
+_QUERY = re.compile(r"\.(?:from_?|table)\(\s*[\"'`](?P<table>\w+)[\"'`]\s*\)"
+                    r"(?P<chain>(?:[^;\n]|\n\s*\.){0,600})")
+"""A query chain: it ends at `;` or at a line break not followed by `.` (a chained call)."""
 _QUERY_VERB = re.compile(r"\.(?:select|update|delete|upsert)\(")
 
 
