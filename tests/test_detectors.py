@@ -46,7 +46,8 @@ def test_anon_jwt_and_publishable_key_are_not_findings() -> None:
     ('STRIPE = "sk_live_' + "51HqLyjWDarjtT1zdp7dc9Xk2m" + '"', "secret-stripe-live-key"),
     ('url = "postgresql://app:Xk29vLq8rT@db.internal:5432/app"', "secret-database-url-password"),
     ('client_secret = "9fQ2xL7vK3pR8mW1zT6yB4nH"', "secret-generic-credential"),
-    ("-----BEGIN RSA PRIVATE KEY-----", "secret-private-key"),
+    ('KEY = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEA7b3v9Xq2m8Lw0pR4tY6uI1oP3aS5dF7gH9"',
+     "secret-private-key"),
 ])
 def test_provider_tokens(line: str, rule: str) -> None:
     assert rules({"src/settings.py": line + "\n"}) == {(rule, 1)}
@@ -60,6 +61,7 @@ def test_provider_tokens(line: str, rule: str) -> None:
     'password_hash = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"',
     'token_url = "https://example.com/oauth/token/refresh/abc"',
     'password = "password"',
+    'HEADER = "-----BEGIN RSA PRIVATE KEY-----"',
 ])
 def test_placeholders_env_lookups_and_hashes_are_not_secrets(line: str) -> None:
     assert rules({"src/settings.py": line + "\n"}) == set()

@@ -107,6 +107,7 @@ class Config:
     test_patterns: tuple[str, ...] = tuple(DEFAULT_TEST_PATTERNS)
     scan_tests: bool = False
     tenant_columns: tuple[str, ...] = ("tenant_id", "org_id", "organization_id", "account_id")
+    tenant_tables: tuple[str, ...] = ()
     exposed_schemas: tuple[str, ...] = ("public",)
     layers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     forbidden_imports: tuple[ArchitectureRule, ...] = ()
@@ -171,7 +172,7 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
     defaults = Config()
     rules = r.section(root, "rules", {"severity", "disabled", "dirs"})
     paths = r.section(root, "paths", {"exclude", "tests", "scan_tests"})
-    tenant = r.section(root, "tenant", {"columns"})
+    tenant = r.section(root, "tenant", {"columns", "tables"})
     supabase = r.section(root, "supabase", {"exposed_schemas"})
     limits = r.section(root, "limits", {"max_file_bytes"})
     layers, forbidden, aliases = _architecture(
@@ -190,6 +191,7 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
         scan_tests=r.boolean(paths.get("scan_tests", False), "paths.scan_tests"),
         tenant_columns=tuple(
             r.strings(tenant.get("columns", defaults.tenant_columns), "tenant.columns")),
+        tenant_tables=tuple(r.strings(tenant.get("tables", []), "tenant.tables")),
         exposed_schemas=tuple(r.strings(supabase.get("exposed_schemas", defaults.exposed_schemas),
                                         "supabase.exposed_schemas")),
         layers=layers,

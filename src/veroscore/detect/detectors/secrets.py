@@ -27,6 +27,8 @@ from veroscore.diff import ChangedFile
 VIOLATION = "hardcoded_secret"
 FIX = "Move the secret to the environment or a secret manager and rotate it: it is leaked."
 PUBLIC_JWT_ROLES = frozenset({"anon", "authenticated"})
+_KEY_BODY = re.compile(r"^(?:\\n|\s)*[A-Za-z0-9+/=]{40,}")
+"""A PEM header counts only with key material after it (a header alone is a format string)."""
 _EXAMPLE = re.compile(r"example|dummy|placeholder|sample|fake|xxxx|your[_-]|<|changeme|"
                       r"redacted|0123456789|abcdefgh", re.IGNORECASE)
 _NOT_SECRET_NAMES = re.compile(r"hash|digest|checksum|sha\d*|md5|etag|fingerprint|_url$|"
@@ -47,20 +49,26 @@ class SecretsDetector:
 
     def detect(self, ctx: DetectionContext) -> Iterator[Finding]:
         for changed in ctx.files():
+            lines = (changed.content or "").splitlines()
             for line_no, text in changed.added_lines.items():
-                yield from self._line_findings(ctx, changed, line_no, text)
+                following = lines[line_no] if line_no < len(lines) else ""
+                yield from self._line_findings(ctx, changed, line_no, f"{text}\n{following}")
 
     def _line_findings(self, ctx: DetectionContext, changed: ChangedFile, line_no: int,
                        text: str) -> Iterator[Finding]:
         found = False
+        line = text.split("\n", 1)[0]
         for pattern in TOKEN_PATTERNS:
-            match = pattern.regex.search(text)
+            match = pattern.regex.search(line)
+            if pattern.rule_id == "secret-private-key" and match and \
+                    not _KEY_BODY.search(text[match.end():]):
+                continue
             if match and not self._is_benign_token(pattern.rule_id, match):
                 found = True
                 yield ctx.finding(rule_id=pattern.rule_id, violation_type=VIOLATION,
                                   detector=self.name, changed=changed, line=line_no,
                                   message=f"Hardcoded {pattern.provider}.", suggested_fix=FIX)
-        for match in JWT.finditer(text):
+        for match in JWT.finditer(line):
             role = str(jwt_claims(match.group(0)).get("role", ""))
             if role == "service_role":
                 found = True
@@ -73,7 +81,7 @@ class SecretsDetector:
                                   "read it from a server-side environment variable.")
                 break
         if not found and not ctx.is_test(changed.path):
-            yield from self._generic(ctx, changed, line_no, text)
+            yield from self._generic(ctx, changed, line_no, line)
 
     @staticmethod
     def _is_benign_token(rule_id: str, match: re.Match[str]) -> bool:

@@ -26,6 +26,9 @@ _QUERY = re.compile(r"\.(?:from_?|table)\(\s*[\"'`](?P<table>\w+)[\"'`]\s*\)"
                     r"(?P<chain>(?:[^;\n]|\n\s*\.){0,600})")
 """A query chain: it ends at `;` or at a line break not followed by `.` (a chained call)."""
 _QUERY_VERB = re.compile(r"\.(?:select|update|delete|upsert)\(")
+_SERVICE_CLIENT = re.compile(r"create_?[cC]lient\((?:[^()]|\([^()]*\))*"
+                             r"(?:SERVICE_ROLE|service_role|serviceRole)", re.DOTALL)
+"""A client created with the service-role key: its queries bypass RLS."""
 
 
 def is_client_side(changed: ChangedFile) -> bool:
@@ -53,7 +56,7 @@ class SupabaseClientDetector:
             for line_no, text in changed.added_lines.items():
                 if _PUBLIC_ENV.search(text) or (client and _SERVICE_ROLE.search(text)):
                     yield self._client_key(ctx, changed, line_no)
-            if not client and _SERVICE_ROLE.search(changed.content or ""):
+            if not client and _SERVICE_CLIENT.search(changed.content or ""):
                 yield from self._unfiltered_queries(ctx, changed)
 
     def _client_key(self, ctx: DetectionContext, changed: ChangedFile, line: int) -> Finding:
@@ -73,6 +76,9 @@ class SupabaseClientDetector:
             chain = match.group("chain").lower()
             line = content.count("\n", 0, match.start()) + 1
             if line not in changed.added_lines or not _QUERY_VERB.search(chain):
+                continue
+            tables = ctx.config.tenant_tables
+            if tables and match.group("table") not in tables:
                 continue
             if any(column in chain for column in columns):
                 continue
