@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 from veroscore.config import Config
@@ -15,14 +17,18 @@ from veroscore.diff import ChangedFile, ChangeSet
 MAX_SNIPPET = 200
 
 
+@lru_cache(maxsize=64)
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled regex for a set of globs; `**/` also matches zero folders."""
+    variants = [*patterns, *(p[3:] for p in patterns if p.startswith("**/"))]
+    if not variants:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{fnmatch.translate(v)})" for v in variants))
+
+
 def matches_any(path: str, patterns: Iterable[str]) -> bool:
     """Glob match where `**/` also matches zero folders (`**/test_*.py` hits `test_a.py`)."""
-    for pattern in patterns:
-        if fnmatch(path, pattern):
-            return True
-        if pattern.startswith("**/") and fnmatch(path, pattern[3:]):
-            return True
-    return False
+    return _glob_regex(tuple(patterns)).match(path) is not None
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,21 @@ class DetectionContext:
             if not languages or changed.language in languages:
                 yield changed
 
+    @cached_property
+    def _excluded(self) -> frozenset[str]:
+        return frozenset(f.path for f in self.changes.files
+                         if matches_any(f.path, self.config.exclude))
+
+    @cached_property
+    def _tests(self) -> frozenset[str]:
+        return frozenset(f.path for f in self.changes.files
+                         if matches_any(f.path, self.config.test_patterns))
+
     def is_excluded(self, path: str) -> bool:
-        return matches_any(path, self.config.exclude)
+        return path in self._excluded
 
     def is_test(self, path: str) -> bool:
-        return matches_any(path, self.config.test_patterns)
+        return path in self._tests
 
     def finding(self, *, rule_id: str, violation_type: str, detector: str, message: str,
                 changed: ChangedFile, line: int | None, suggested_fix: str,

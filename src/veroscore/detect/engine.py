@@ -1,5 +1,8 @@
 """Run every detector over a change and keep what the change itself adds.
 
+Semgrep is started first and the Python detectors run while it works, so a run costs
+about as much as Semgrep alone.
+
 In score mode a finding counts only on an added line (file-level findings excepted);
 findings on untouched lines are counted in `outside_diff` and not reported. Line findings
 in test files are dropped unless `paths.scan_tests` is set: fixtures there hold keys,
@@ -14,7 +17,7 @@ from veroscore.config import Config
 from veroscore.detect.base import DetectionContext
 from veroscore.detect.finding import Finding, sort_key
 from veroscore.detect.registry import python_detectors
-from veroscore.detect.semgrep import run_semgrep
+from veroscore.detect.semgrep import SemgrepOutput, start_semgrep
 from veroscore.detect.suppress import apply_suppressions
 from veroscore.diff import ChangeSet
 from veroscore.resources import resource_dir
@@ -33,15 +36,19 @@ def detect(changes: ChangeSet, config: Config, *, use_semgrep: bool = True,
            change_level: bool = True) -> DetectionResult:
     """All findings on the lines `changes` adds, deduplicated and sorted."""
     ctx = DetectionContext(changes, config)
+    semgrep = start_semgrep(ctx, [resource_dir("rules"), *config.rule_dirs]) \
+        if use_semgrep else None
     found: list[Finding] = []
-    for detector in python_detectors(change_level):
-        found.extend(detector.detect(ctx))
-    notes: tuple[str, ...] = ()
-    semgrep_ran = False
-    if use_semgrep:
-        output = run_semgrep(ctx, [resource_dir("rules"), *config.rule_dirs])
-        found.extend(output.findings)
-        notes, semgrep_ran = output.notes, output.ran
+    try:
+        for detector in python_detectors(change_level):
+            found.extend(detector.detect(ctx))
+    except BaseException:
+        if semgrep is not None:
+            semgrep.cancel()
+        raise
+    output = semgrep.finish() if semgrep is not None else SemgrepOutput((), (), ran=False)
+    found.extend(output.findings)
+    notes, semgrep_ran = output.notes, output.ran
     found = [f for f in found if config.scan_tests or f.line is None or not ctx.is_test(f.path)]
     in_diff = [f for f in found if _in_diff(changes, f)]
     kept = [f for f in _dedupe(in_diff) if f.rule_id not in config.disabled_rules]

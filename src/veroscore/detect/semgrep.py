@@ -35,7 +35,11 @@ class SemgrepOutput:
 
 
 def semgrep_command() -> str:
-    """The semgrep next to this interpreter (a venv install), else the one on PATH."""
+    """VEROSCORE_SEMGREP_BIN if set, else the semgrep next to this interpreter (a venv
+    install), else the one on PATH."""
+    configured = os.environ.get("VEROSCORE_SEMGREP_BIN")
+    if configured:
+        return configured
     beside = Path(sys.executable).parent / "semgrep"
     if beside.is_file():
         return str(beside)
@@ -53,18 +57,47 @@ def _safe_relative(path: str) -> PurePosixPath | None:
     return pure
 
 
+class RunningSemgrep:
+    """A Semgrep process scanning a staged copy of the change, started before the Python
+    detectors so both run at once; `finish` waits for it and maps its results."""
+
+    def __init__(self, ctx: DetectionContext, rule_dirs: list[Path]) -> None:
+        self._ctx = ctx
+        self._targets = {f.path: f for f in ctx.files(*SEMGREP_LANGUAGES) if f.added_lines}
+        self._stage = tempfile.TemporaryDirectory(prefix="veroscore-semgrep-")
+        self._notes = _stage(Path(self._stage.name), self._targets)
+        self._process = _start(Path(self._stage.name), rule_dirs)
+
+    def finish(self) -> SemgrepOutput:
+        try:
+            stdout, stderr = self._process.communicate()
+        finally:
+            self._stage.cleanup()
+        report = _parse(self._process.returncode, stdout, stderr)
+        findings = tuple(_to_finding(self._ctx, r, self._targets)
+                         for r in report.get("results", []) if r.get("path") in self._targets)
+        notes = self._notes + [_error_note(e) for e in report.get("errors", [])]
+        return SemgrepOutput(findings, tuple(notes), ran=True)
+
+    def cancel(self) -> None:
+        """Stop the process and remove the stage (an error elsewhere ended the run)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+        self._stage.cleanup()
+
+
+def start_semgrep(ctx: DetectionContext, rule_dirs: list[Path]) -> RunningSemgrep | None:
+    """Start the one Semgrep process of a run; None when no changed file is for Semgrep."""
+    if not any(f.added_lines for f in ctx.files(*SEMGREP_LANGUAGES)):
+        return None
+    return RunningSemgrep(ctx, rule_dirs)
+
+
 def run_semgrep(ctx: DetectionContext, rule_dirs: list[Path]) -> SemgrepOutput:
-    """Scan the changed files with every rule folder; one Semgrep process."""
-    targets = {f.path: f for f in ctx.files(*SEMGREP_LANGUAGES) if f.added_lines}
-    if not targets:
-        return SemgrepOutput((), (), ran=False)
-    with tempfile.TemporaryDirectory(prefix="veroscore-semgrep-") as stage:
-        notes = _stage(Path(stage), targets)
-        report = _invoke(Path(stage), rule_dirs)
-    findings = tuple(_to_finding(ctx, r, targets) for r in report.get("results", [])
-                     if r.get("path") in targets)
-    notes += [_error_note(e) for e in report.get("errors", [])]
-    return SemgrepOutput(findings, tuple(notes), ran=True)
+    """Scan the changed files with every rule folder and wait for the result."""
+    running = start_semgrep(ctx, rule_dirs)
+    return running.finish() if running else SemgrepOutput((), (), ran=False)
 
 
 def _stage(stage: Path, targets: dict[str, ChangedFile]) -> list[str]:
@@ -82,21 +115,28 @@ def _stage(stage: Path, targets: dict[str, ChangedFile]) -> list[str]:
     return notes
 
 
-def _invoke(stage: Path, rule_dirs: list[Path]) -> dict[str, Any]:
+def _start(stage: Path, rule_dirs: list[Path]) -> subprocess.Popen[bytes]:
     command = [semgrep_command(), "scan", "--json", "--quiet", "--metrics=off",
                "--disable-version-check", "--no-git-ignore", "--timeout", "30"]
     for rules in rule_dirs:
         command += ["--config", str(rules)]
     env = {**os.environ, "SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"}
-    done = subprocess.run([*command, "."], cwd=stage, capture_output=True, env=env, check=False)
     try:
-        report: dict[str, Any] = json.loads(done.stdout or b"{}")
+        return subprocess.Popen([*command, "."], cwd=stage, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env)
+    except OSError as exc:
+        raise DetectorError(f"cannot start semgrep ({command[0]}): {exc.strerror}") from None
+
+
+def _parse(returncode: int, stdout: bytes, stderr: bytes) -> dict[str, Any]:
+    try:
+        report: dict[str, Any] = json.loads(stdout or b"{}")
     except json.JSONDecodeError:
         report = {}
-    if done.returncode not in (0, 1) or "results" not in report:
-        errors = report.get("errors") or [{"message": done.stderr.decode(errors="replace")}]
+    if returncode not in (0, 1) or "results" not in report:
+        errors = report.get("errors") or [{"message": stderr.decode(errors="replace")}]
         first = str(errors[0].get("message", "unknown error")).strip().splitlines()
-        raise DetectorError(f"semgrep failed (exit {done.returncode}): "
+        raise DetectorError(f"semgrep failed (exit {returncode}): "
                             f"{first[0] if first else 'no output'}")
     return report
 

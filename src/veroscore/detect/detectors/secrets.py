@@ -49,6 +49,8 @@ class SecretsDetector:
 
     def detect(self, ctx: DetectionContext) -> Iterator[Finding]:
         for changed in ctx.files():
+            if ctx.is_test(changed.path) and not ctx.config.scan_tests:
+                continue
             lines = (changed.content or "").splitlines()
             for line_no, text in changed.added_lines.items():
                 following = lines[line_no] if line_no < len(lines) else ""
