@@ -26,9 +26,8 @@ from veroscore.diff.git import GitRange, read_git_range
 from veroscore.diff.patch import read_patch_file
 from veroscore.diff.tree import read_paths
 from veroscore.errors import InputError, StoreError, VeroScoreError
-from veroscore.github.action import dispatch_env, run_action
 from veroscore.log import configure_logging, new_trace_id
-from veroscore.maintenance import DEFAULT_IDLE_MINUTES, DEFAULT_STUCK_MINUTES, check_health
+from veroscore.maintenance import DEFAULT_IDLE_MINUTES, DEFAULT_STUCK_MINUTES
 from veroscore.report import FORMATS, RunInfo, render_scan, render_score
 from veroscore.report.render import render_template
 from veroscore.score.decision import meets_fail_on
@@ -36,7 +35,6 @@ from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
 from veroscore.store import default_store_url, open_store
 from veroscore.store.base import ServerStore, Store, record_from_result
-from veroscore.store.migrate import latest_version, migrate
 from veroscore.store.recorder import record_or_spool
 from veroscore.store.spool import default_spool_dir, replay
 from veroscore.store.url import open_server_store, server_store_url
@@ -211,11 +209,17 @@ def cmd_history(args: argparse.Namespace, trace_id: str) -> int:
     return EXIT_OK
 
 
+# The GitHub and Postgres commands import their clients when they run: PyGithub and
+# psycopg cost ~0.4 s of start-up that `score` and `scan` do not need.
+
+
 def cmd_action(args: argparse.Namespace, trace_id: str) -> int:
+    from veroscore.github.action import run_action
     return run_action(os.environ)
 
 
 def cmd_rescore(args: argparse.Namespace, trace_id: str) -> int:
+    from veroscore.github.action import dispatch_env, run_action
     env = dispatch_env(os.environ, args.pr, args.repo)
     if not env.get("GITHUB_REPOSITORY"):
         raise InputError("rescore needs the repository: --repo OWNER/NAME")
@@ -223,6 +227,7 @@ def cmd_rescore(args: argparse.Namespace, trace_id: str) -> int:
 
 
 def cmd_db(args: argparse.Namespace, trace_id: str) -> int:
+    from veroscore.store.migrate import latest_version, migrate
     url = args.database_url or os.environ.get("DATABASE_URL")
     if not url:
         raise InputError("db migrate needs --database-url or DATABASE_URL")
@@ -245,6 +250,7 @@ def cmd_sessions(args: argparse.Namespace, trace_id: str) -> int:
 
 
 def cmd_health(args: argparse.Namespace, trace_id: str) -> int:
+    from veroscore.maintenance import check_health
     try:
         store: ServerStore | None = open_server_store(_server_url(args.store))
         error = ""

@@ -12,7 +12,6 @@ from typing import Any
 
 from veroscore.errors import StoreError
 from veroscore.store.base import ServerStore
-from veroscore.store.migrate import latest_version
 
 DEFAULT_IDLE_MINUTES = 30
 DEFAULT_STUCK_MINUTES = 60
@@ -49,6 +48,7 @@ def run_maintenance(store: ServerStore, idle_minutes: int = DEFAULT_IDLE_MINUTES
 def check_health(store: ServerStore | None, stuck_minutes: int = DEFAULT_STUCK_MINUTES,
                  unreachable: str = "") -> HealthReport:
     """The health report; an unreachable store (None) is unhealthy with its error."""
+    from veroscore.store.migrate import latest_version  # psycopg: only when checking health
     expected = latest_version()
     if store is None:
         return HealthReport(False, expected, problems=(f"store unreachable: {unreachable}",))

@@ -94,12 +94,6 @@ def start_semgrep(ctx: DetectionContext, rule_dirs: list[Path]) -> RunningSemgre
     return RunningSemgrep(ctx, rule_dirs)
 
 
-def run_semgrep(ctx: DetectionContext, rule_dirs: list[Path]) -> SemgrepOutput:
-    """Scan the changed files with every rule folder and wait for the result."""
-    running = start_semgrep(ctx, rule_dirs)
-    return running.finish() if running else SemgrepOutput((), (), ran=False)
-
-
 def _stage(stage: Path, targets: dict[str, ChangedFile]) -> list[str]:
     (stage / ".semgrepignore").write_text("", encoding="utf-8")
     notes = []
