@@ -30,6 +30,17 @@ def _redact_event(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMa
     return event
 
 
+class _RedactingStderrHandler(logging.Handler):
+    """Library logs (PyGithub, httpx, psycopg) go to the stderr of the moment, redacted:
+    a handler holding an old stream would write to a closed file."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(redact(self.format(record)) + "\n")
+        except (ValueError, OSError):
+            self.handleError(record)
+
+
 def configure_logging(trace_id: str, debug: bool = False) -> None:
     """Configure structlog for this process; logs go to stderr, reports to stdout.
 
@@ -51,5 +62,9 @@ def configure_logging(trace_id: str, debug: bool = False) -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+    handler = _RedactingStderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler],
+                        force=True)
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(trace_id=trace_id)

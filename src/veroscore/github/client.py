@@ -8,6 +8,7 @@ makes. Retries with backoff on 5xx and secondary rate limits come from PyGithub'
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -65,6 +66,14 @@ class LineComment:
     body: str
 
 
+def _route_library_logs() -> None:
+    """PyGithub attaches a StreamHandler to the `github` logger at import, bound to the
+    stderr of that moment and unredacted; send its records to our handler instead."""
+    library = logging.getLogger("github")
+    library.handlers.clear()
+    library.propagate = True
+
+
 def _error(exc: GithubException) -> GitHubError:
     data = exc.data if isinstance(exc.data, dict) else {}
     message = str(data.get("message") or exc.data or "")
@@ -80,6 +89,7 @@ class GitHubRest:
 
     def __init__(self, token: str, repository: str, api_url: str = "https://api.github.com",
                  *, retries: int = 5, backoff: float = 1.0, throttle: bool = True) -> None:
+        _route_library_logs()
         retry = GithubRetry(total=retries, backoff_factor=backoff, max_rate_limit_wait=120,
                             allowed_methods=frozenset({"GET", "POST", "PATCH", "PUT", "DELETE"}))
         self._gh = Github(auth=Auth.Token(token) if token else None, base_url=api_url,
