@@ -22,7 +22,12 @@ from veroscore.diff.git import GitRange, read_git_range
 from veroscore.diff.github_api import read_pull_request
 from veroscore.errors import InputError, StoreError
 from veroscore.github.client import GitHubError, GitHubRest
-from veroscore.github.commands import append_summary, workflow_command, write_outputs
+from veroscore.github.commands import (
+    append_summary,
+    write_command,
+    write_outputs,
+    write_stdout,
+)
 from veroscore.github.enforcer import (
     Enforcement,
     Enforcer,
@@ -100,8 +105,8 @@ def run_action(env: Mapping[str, str], make_api: ApiFactory = default_api) -> in
     if ctx.event_name in PR_EVENTS:
         pr = ctx.pull_request()
         if pr is None or ctx.action not in SCORED_ACTIONS:
-            print(workflow_command("notice", f"VeroScore: nothing to do for "
-                                             f"{ctx.event_name}.{ctx.action or '?'}"))
+            write_command("notice", f"VeroScore: nothing to do for "
+                                    f"{ctx.event_name}.{ctx.action or '?'}")
             return 0
         return score_pull_request(ctx, inputs, pr, make_api(ctx, inputs))
     if ctx.event_name == "workflow_dispatch":
@@ -115,7 +120,7 @@ def run_action(env: Mapping[str, str], make_api: ApiFactory = default_api) -> in
     if ctx.event_name == "schedule":
         return run_maintenance(ctx, inputs)
     log.info("unsupported_event")
-    print(workflow_command("notice", f"VeroScore does nothing on '{ctx.event_name}' events"))
+    write_command("notice", f"VeroScore does nothing on '{ctx.event_name}' events")
     return 0
 
 
@@ -135,7 +140,7 @@ def run_maintenance(ctx: ActionsContext, inputs: ActionInputs) -> int:
     if url is None:
         message = ("Scheduled maintenance skipped: no store configured (set the database-url, "
                    "or supabase-url and supabase-key, inputs).")
-        print(workflow_command("notice", message))
+        write_command("notice", message)
         append_summary(ctx.summary_path, f"## VeroScore maintenance\n\n{message}\n")
         return 0
     maintenance = None
@@ -154,7 +159,7 @@ def run_maintenance(ctx: ActionsContext, inputs: ActionInputs) -> int:
     append_summary(ctx.summary_path, render_template("health.md.j2", report=report,
                                                      maintenance=maintenance))
     for problem in report.problems:
-        print(workflow_command("error", f"VeroScore health: {problem}"))
+        write_command("error", f"VeroScore health: {problem}")
     return 0 if report.healthy else 1
 
 
@@ -218,9 +223,9 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
                                                                   duration_ms))
     if inputs.dry_run:
         enforcement = Enforcement(notices=["dry-run: nothing was written to GitHub."])
-        print(comment)
-        print(f"dry-run: would set status '{status_description(result)}' on "
-              f"{pr.head_sha[:12]} and labels {config.labels[result.decision]}")
+        write_stdout(comment)
+        write_stdout(f"dry-run: would set status '{status_description(result)}' on "
+                     f"{pr.head_sha[:12]} and labels {config.labels[result.decision]}")
     else:
         enforcement = Enforcer(api).enforce(EnforceRequest(
             pr=pr, result=result, comment_body=comment, config=config, run_url=ctx.run_url,
@@ -228,7 +233,7 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
             commentable={f.path: frozenset(f.added_lines) for f in changes.files}))
     notices += enforcement.notices
     for notice in notices:
-        print(workflow_command("warning", notice))
+        write_command("warning", notice)
     _summarise(ctx, comment, notices)
     write_outputs(ctx.output_path, {**_outputs(result, paths),
                                     "spool-file": str(spool_file or "")})
@@ -272,9 +277,9 @@ def _annotate(result: ScoreResult) -> None:
     """Inline annotations on the diff; GitHub shows at most 10 per level and step."""
     for level, findings in (("error", result.findings), ("warning", result.warnings)):
         for finding in findings[:MAX_ANNOTATIONS_PER_LEVEL]:
-            print(workflow_command(level, f"{finding.message} Fix: {finding.suggested_fix}",
-                                   file=finding.path, line=finding.line,
-                                   title=f"{finding.violation_type} ({finding.rule_id})"))
+            write_command(level, f"{finding.message} Fix: {finding.suggested_fix}",
+                          file=finding.path, line=finding.line,
+                          title=f"{finding.violation_type} ({finding.rule_id})")
 
 
 def _summarise(ctx: ActionsContext, comment: str, notices: list[str]) -> None:

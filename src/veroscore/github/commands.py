@@ -6,6 +6,7 @@ path or message from a pull request cannot end a command early or inject another
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from veroscore.detect.secret_patterns import redact
@@ -24,6 +25,16 @@ def workflow_command(kind: str, message: str, **properties: str | int | None) ->
     props = ",".join(f"{key}={_escape_property(str(value))}"
                      for key, value in properties.items() if value not in (None, ""))
     return f"::{kind}{' ' + props if props else ''}::{_escape_data(redact(message))}"
+
+
+def write_command(kind: str, message: str, **properties: str | int | None) -> None:
+    """Send a workflow command to the runner, which reads them from stdout."""
+    sys.stdout.write(workflow_command(kind, message, **properties) + "\n")
+
+
+def write_stdout(text: str) -> None:
+    """Plain text for the job log (the dry-run report), redacted."""
+    sys.stdout.write(redact(text).rstrip("\n") + "\n")
 
 
 def write_outputs(path: Path | None, outputs: dict[str, str]) -> None:
