@@ -57,10 +57,17 @@ class FakePostgrest:
                                + ", ".join(self.exposed_schemas))
         return role, schema
 
-    def _run(self, role: str, query: sql.Composable, params: list[Any]) -> Any:
-        with psycopg.connect(self.database_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
-            return conn.execute(query, params).fetchall()
+    def _respond(self, role: str, query: sql.Composable, params: list[Any]) -> httpx.Response:
+        """Run one statement as `role`; its single JSON value, or PostgREST's error shape."""
+        try:
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
+                rows = conn.execute(query, params).fetchall()
+        except psycopg.Error as exc:
+            code = exc.sqlstate or "XX000"
+            return self._error(403 if code == "42501" else 400, code,
+                               str(exc).strip().splitlines()[0])
+        return httpx.Response(200, json=rows[0][0])
 
     def _rpc(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -75,13 +82,7 @@ class FakePostgrest:
         query = sql.SQL("SELECT to_jsonb({}.{}({}))").format(
             sql.Identifier(schema), sql.Identifier(function), named)
         values = [Jsonb(v) if isinstance(v, dict | list) else v for v in args.values()]
-        try:
-            rows = self._run(role, query, values)
-        except psycopg.Error as exc:
-            code = exc.sqlstate or "XX000"
-            status = 403 if code == "42501" else 400
-            return self._error(status, code, str(exc).strip().splitlines()[0])
-        return httpx.Response(200, json=rows[0][0])
+        return self._respond(role, query, values)
 
     def _select(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -113,10 +114,4 @@ class FakePostgrest:
         if limit:
             query += sql.SQL(" LIMIT {}").format(sql.Literal(int(limit)))
         query += sql.SQL(") AS t")
-        try:
-            rows = self._run(role, query, values)
-        except psycopg.Error as exc:
-            code = exc.sqlstate or "XX000"
-            return self._error(403 if code == "42501" else 400, code,
-                               str(exc).strip().splitlines()[0])
-        return httpx.Response(200, json=rows[0][0])
+        return self._respond(role, query, values)
