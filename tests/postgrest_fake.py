@@ -43,8 +43,10 @@ class FakePostgrest:
         return httpx.Response(status, json={"code": code, "details": None, "hint": None,
                                             "message": message})
 
-    def _role_and_schema(self, request: httpx.Request, profile_header: str
-                         ) -> tuple[str, str] | httpx.Response:
+    def _admit(self, request: httpx.Request, profile_header: str
+               ) -> tuple[str, str] | httpx.Response:
+        """Record the request; the (role, schema) it may use, or PostgREST's refusal."""
+        self.requests.append(request)
         key = request.headers.get("apikey", "")
         if request.headers.get("authorization") != f"Bearer {key}" or not key:
             return self._error(401, "PGRST301", "No suitable key or wrong key type")
@@ -70,8 +72,7 @@ class FakePostgrest:
         return httpx.Response(200, json=rows[0][0])
 
     def _rpc(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        checked = self._role_and_schema(request, "content-profile")
+        checked = self._admit(request, "content-profile")
         if isinstance(checked, httpx.Response):
             return checked
         role, schema = checked
@@ -85,8 +86,7 @@ class FakePostgrest:
         return self._respond(role, query, values)
 
     def _select(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        checked = self._role_and_schema(request, "accept-profile")
+        checked = self._admit(request, "accept-profile")
         if isinstance(checked, httpx.Response):
             return checked
         role, schema = checked

@@ -250,15 +250,18 @@ def test_api_intake_paginates_and_reads_content_when_patch_missing(
     monkeypatch.setenv("VEROSCORE_DRY_RUN", "true")
     files = [file_entry(f"docs/page{i}.md", hunk([f"page {i}"])) for i in range(35)]
     files.append(file_entry("src/big.py", None, status="modified"))
+    files.append(file_entry("src/vanished.py", None, status="modified"))
     fake.contents[("src/big.py", H1)] = (
         b'"""Big."""\nTENANT_ID = "3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b"\n')
     push(fake, actions_env, H1, files, action="opened")
     run_cli(capsys, "action")
     report = json.loads((actions_env["temp"] / "veroscore" / "report.json").read_text())
-    assert report["stats"]["files_changed"] == 36
+    assert report["stats"]["files_changed"] == 36  # the unreadable one is a note, not a file
     assert [(f["rule_id"], f["path"], f["line"]) for f in report["findings"]] == [
         ("hardcoded-tenant-id", "src/big.py", 2)]
-    assert any("GitHub sent no diff" in n for n in report["notes"])
+    assert any("GitHub sent no diff for this file" in n for n in report["notes"])
+    assert "src/vanished.py: GitHub sent no diff and the file cannot be read at the head " \
+           "commit; it was not scored" in report["notes"]
     assert sum(1 for c in fake.calls if c.path == f"{REPO}/pulls/7/files") == 2
 
 

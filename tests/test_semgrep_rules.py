@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from tests.helpers import REPO_ROOT, changeset_of
 from veroscore.config import Config
@@ -49,9 +50,8 @@ def test_untouched_lines_are_not_reported_in_score_mode() -> None:
     assert result.outside_diff == 1
 
 
-def test_user_rule_folder_is_used(tmp_path: object) -> None:
-    from pathlib import Path
-    folder = Path(str(tmp_path)) / "team-rules"
+def test_user_rule_folder_is_used(tmp_path: Path) -> None:
+    folder = tmp_path / "team-rules"
     folder.mkdir()
     (folder / "no-eval.yaml").write_text(
         "rules:\n  - id: team-no-eval\n    languages: [python]\n    severity: ERROR\n"

@@ -55,9 +55,13 @@ def read_pull_request(pr: PullRequestInfo, files: list[PullFile], repository: st
             changed += parse_patch(_file_diff(f, f.patch or ""), f.filename, max_file_bytes)
             continue
         data = read_at_head(f.filename)
-        if data is None or b"\x00" in data[:8000]:
-            changed += [replace(parse_patch(_file_diff(f, ""), f.filename)[0], is_binary=True,
-                                skipped_reason="binary file")] if data is not None else []
+        if data is None:
+            notes.append(f"{f.filename}: GitHub sent no diff and the file cannot be read at "
+                         "the head commit; it was not scored")
+            continue
+        if b"\x00" in data[:8000]:
+            header_only = parse_patch(_file_diff(f, ""), f.filename)[0]
+            changed.append(replace(header_only, is_binary=True, skipped_reason="binary file"))
             continue
         changed.append(replace(_whole_file_diff(f, data, max_file_bytes),
                                old_path=f.previous_filename))

@@ -22,4 +22,3 @@ def language_of(path: str) -> str:
 
 
 CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "vue", "sql"})
-DOC_LANGUAGES = frozenset({"markdown"})

@@ -61,7 +61,6 @@ class ActionInputs:
     pr_number: int | None
     database_url: str = field(default="", repr=False)
     supabase_url: str = ""
-    supabase_key: str = field(default="", repr=False)
     http_backoff: float = 1.0
     http_throttle: bool = True
 
@@ -81,7 +80,6 @@ def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
         pr_number=int(pr) if pr else None,
         database_url=env.get("DATABASE_URL", ""),
         supabase_url=env.get("SUPABASE_URL", ""),
-        supabase_key=env.get("SUPABASE_SERVICE_ROLE_KEY", "") or env.get("SUPABASE_KEY", ""),
         http_backoff=float(env.get("VEROSCORE_HTTP_BACKOFF", "1.0") or 1.0),
         http_throttle=env.get("VEROSCORE_HTTP_THROTTLE", "true").lower() != "false",
     )

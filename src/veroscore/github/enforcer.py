@@ -17,7 +17,7 @@ from veroscore.config import Config
 from veroscore.detect.finding import Finding
 from veroscore.github.client import GitHubError, GitHubRest, LineComment, Review
 from veroscore.github.event import PullRequestInfo
-from veroscore.report.escape import markdown_text
+from veroscore.report.escape import markdown_code, markdown_text
 from veroscore.score.result import ScoreResult
 
 REVIEW_MARKER = "<!-- veroscore:review -->"
@@ -185,7 +185,7 @@ def line_comments(findings: tuple[Finding, ...], added: dict[str, frozenset[int]
         if finding.line is None or finding.line not in added.get(finding.path, frozenset()):
             continue
         comments.append(LineComment(finding.path, finding.line,
-                                    f"**{finding.severity}** `{finding.rule_id}`: "
+                                    f"**{finding.severity}** {markdown_code(finding.rule_id)}: "
                                     f"{markdown_text(finding.message)}\n\n"
                                     f"**Fix:** {markdown_text(finding.suggested_fix)}"))
         if len(comments) == MAX_LINE_COMMENTS:

@@ -1,7 +1,7 @@
 """What a GitHub Actions run tells VeroScore: read from the standard environment only.
 
-The PR's head sha comes from the event payload, never from GITHUB_SHA, which on
-pull_request events is the temporary merge commit.
+The PR's head sha comes from the event payload; GITHUB_SHA is not even read, because on
+pull_request events it is the temporary merge commit.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ class ActionsContext:
     server_url: str
     run_id: str
     workspace: Path
-    github_sha: str
     token: str = field(repr=False)
     output_path: Path | None
     summary_path: Path | None
@@ -106,7 +105,6 @@ def load_context(env: Mapping[str, str]) -> ActionsContext:
         server_url=env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
         run_id=env.get("GITHUB_RUN_ID", ""),
         workspace=Path(env.get("GITHUB_WORKSPACE", ".")),
-        github_sha=env.get("GITHUB_SHA", ""),
         token=env.get("GITHUB_TOKEN", "") or env.get("INPUT_GITHUB_TOKEN", ""),
         output_path=_optional_path(env.get("GITHUB_OUTPUT")),
         summary_path=_optional_path(env.get("GITHUB_STEP_SUMMARY")),

@@ -26,7 +26,6 @@ from veroscore.diff import ChangedFile
 
 VIOLATION = "hardcoded_secret"
 FIX = "Move the secret to the environment or a secret manager and rotate it: it is leaked."
-PUBLIC_JWT_ROLES = frozenset({"anon", "authenticated"})
 _KEY_BODY = re.compile(r"^(?:\\n|\s)*[A-Za-z0-9+/=]{40,}")
 """A PEM header counts only with key material after it (a header alone is a format string)."""
 _EXAMPLE = re.compile(r"example|dummy|placeholder|sample|fake|xxxx|your[_-]|<|changeme|"
