@@ -1,6 +1,6 @@
 """Cost of a score against PR size, side by side with Semgrep alone.
 
-    python bench/run.py                       # sizes 10, 100, 1000; 3 runs each
+    python bench/run.py                       # sizes 10, 100, 1000; 3 rounds each
     python bench/run.py --sizes 10 100 --runs 5 --markdown bench/results.md
 
 For each synthetic PR (bench/synthetic.py) it measures, on the same files:
@@ -86,26 +86,35 @@ def counting_wrapper(folder: Path) -> tuple[Path, Path]:
 
 
 def bench_size(pr: SyntheticPR, runs: int, work: Path) -> dict[str, object]:
+    """One warm-up round, then `runs` rounds of the three measures, interleaved so that
+    drift on the machine (page cache, disk writeback of the repository just built) hits
+    all three alike instead of whichever happens to run first."""
     wrapper, log = counting_wrapper(work)
     env = {**os.environ, "VEROSCORE_SEMGREP_BIN": str(wrapper), "NO_COLOR": "1"}
     score_cmd = [str(BIN / "veroscore"), "score", "--repo", str(pr.root), "--base", pr.base,
                  "--head", pr.head, "--store", "none", "--format", "json"]
-    totals = [measure(score_cmd, env, cwd=pr.root)[0] for _ in range(runs)]
-    starts = log.read_text().count("start") if log.exists() else 0
-    python_side = []
-    for _ in range(runs):
-        process, out = measure([sys.executable, "-c", PYTHON_SIDE, str(pr.root), pr.base,
-                                pr.head])
-        python_side.append(Measure(float(out.strip()), process.peak_rss_mb))
+    python_cmd = [sys.executable, "-c", PYTHON_SIDE, str(pr.root), pr.base, pr.head]
     head_tree = work / "head"
     head_tree.mkdir()
-    subprocess.run(f"git -C '{pr.root}' archive {pr.head} | tar -x -C '{head_tree}'",
-                   shell=True, check=True)
+    archive = subprocess.run(["git", "-C", str(pr.root), "archive", pr.head],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(head_tree)], input=archive, check=True)
     (head_tree / ".semgrepignore").write_text("", encoding="utf-8")
     semgrep_cmd = [str(BIN / "semgrep"), "scan", "--config", str(REPO / "rules"), "--json",
                    "--quiet", "--metrics=off", "--disable-version-check", "--no-git-ignore",
                    "--timeout", "30", "."]
-    semgrep = [measure(semgrep_cmd, cwd=head_tree)[0] for _ in range(runs)]
+    totals, python_side, semgrep = [], [], []
+    for round_number in range(runs + 1):
+        total = measure(score_cmd, env, cwd=pr.root)[0]
+        process, out = measure(python_cmd)
+        alone = measure(semgrep_cmd, cwd=head_tree)[0]
+        if round_number == 0:
+            log.unlink(missing_ok=True)
+            continue
+        totals.append(total)
+        python_side.append(Measure(float(out.strip()), process.peak_rss_mb))
+        semgrep.append(alone)
+    starts = log.read_text().count("start") if log.exists() else 0
     return {"files": pr.files, "lines": pr.added_lines, "total": median(totals),
             "python": median(python_side), "semgrep": median(semgrep),
             "semgrep_per_run": starts / runs}

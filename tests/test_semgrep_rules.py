@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import REPO_ROOT, changeset_of
 from veroscore.config import Config
+from veroscore.detect import semgrep
 from veroscore.detect.engine import detect
 from veroscore.detect.semgrep import semgrep_command
 
 
-def test_semgrep_test_over_rules_passes() -> None:
+def test_semgrep_test_over_rules_passes(tmp_path: Path) -> None:
     done = subprocess.run([semgrep_command(), "--test", "--metrics=off",
                            "--disable-version-check", str(REPO_ROOT / "rules")],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "All tests passed" in done.stdout + done.stderr
 
@@ -60,3 +66,34 @@ def test_user_rule_folder_is_used(tmp_path: Path) -> None:
     result = detect(changes, Config(rule_dirs=(folder,)))
     assert [(f.rule_id, f.violation_type, f.severity) for f in result.findings] == [
         ("team-no-eval", "custom_rule", "high")]
+
+
+def test_a_run_leaves_nothing_behind_in_tmpdir_or_shm(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Semgrep leaves a rules file per rule in TMPDIR; the run points it into the stage."""
+    user_tmp = tmp_path / "tmp"
+    user_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(user_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    monkeypatch.setattr(semgrep, "SHM_DIR", str(shm))
+    changes = changeset_of({"src/a.py": 'def f(c, u):\n    c.execute(f"select {u}")\n',
+                            "tests/test_a.py": "assert 1\n"})
+    result = detect(changes, Config())
+    assert [f.rule_id for f in result.findings] == ["python-sqli-string-built-query"]
+    assert list(user_tmp.iterdir()) == []
+    assert list(shm.iterdir()) == []
+
+
+def test_stage_goes_to_shm_only_when_it_has_room(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    small = changeset_of({"src/a.py": "x = 1\n"}).files
+    targets = {f.path: f for f in small}
+    monkeypatch.setattr(semgrep, "SHM_DIR", str(tmp_path))
+    assert semgrep._scratch_parent(targets) == str(tmp_path)
+    monkeypatch.setattr(semgrep, "SHM_HEADROOM_BYTES", 1 << 62)
+    assert semgrep._scratch_parent(targets) is None
+    monkeypatch.setattr(semgrep, "SHM_DIR", str(tmp_path / "absent"))
+    monkeypatch.setattr(semgrep, "SHM_HEADROOM_BYTES", 0)
+    assert semgrep._scratch_parent(targets) is None

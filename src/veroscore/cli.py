@@ -158,6 +158,8 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def _record(result: ScoreResult, store_url: str, trace_id: str, duration_ms: int) -> None:
     """Record the score; when the store fails, spool it and say where."""
+    if store_url == "none":
+        return
     outcome = record_or_spool(store_url, record_from_result(result, trace_id, duration_ms),
                               default_spool_dir())
     if outcome.spool_file is not None:

@@ -80,7 +80,7 @@ def read_git_range(rng: GitRange, max_file_bytes: int) -> ChangeSet:
     raw = _git(rng.repo, "-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff",
                "--src-prefix=a/", "--dst-prefix=b/", "-M", base, head)
     text, replaced = decode_patch(raw)
-    blobs = _contents_at(rng.repo, head, text, max_file_bytes)
+    blobs = _contents_at(rng.repo, base, head, max_file_bytes)
     files = parse_patch(text, f"git diff {base[:12]}..{head[:12]}", max_file_bytes,
                         read_content=blobs.text.get, known_sizes=blobs.sizes)
     subject, author = _commit_info(rng.repo, head)
@@ -114,13 +114,18 @@ class _Blobs:
     not_utf8: set[str]
 
 
-def _contents_at(repo: Path, sha: str, diff_text: str, max_bytes: int) -> _Blobs:
-    """Post-change text of every text file the diff touches, read by one `git cat-file`."""
+def _contents_at(repo: Path, base: str, head: str, max_bytes: int) -> _Blobs:
+    """Post-change text of every text file the diff touches, read by one `git cat-file`.
+
+    Blobs are asked for by id (from `git diff --raw`), not as `head:path`: git then skips
+    a tree walk per file, which made this read four times slower at a thousand files.
+    """
     blobs = _Blobs({}, {}, set())
-    paths = [line[6:] for line in diff_text.splitlines() if line.startswith("+++ b/")]
-    if not paths:
+    ids = _post_change_blob_ids(repo, base, head)
+    if not ids:
         return blobs
-    request = "".join(f"{sha}:{p}\n" for p in paths).encode("utf-8")
+    paths = list(ids)
+    request = "".join(f"{ids[p]}\n" for p in paths).encode("ascii")
     for path, info in zip(paths, _git(repo, "cat-file", "--batch-check", stdin=request)
                           .decode().splitlines(), strict=True):
         if not info.endswith("missing"):
@@ -128,9 +133,29 @@ def _contents_at(repo: Path, sha: str, diff_text: str, max_bytes: int) -> _Blobs
     wanted = [p for p, size in blobs.sizes.items() if size <= max_bytes]
     if wanted:
         out = _git(repo, "cat-file", "--batch",
-                   stdin="".join(f"{sha}:{p}\n" for p in wanted).encode("utf-8"))
+                   stdin="".join(f"{ids[p]}\n" for p in wanted).encode("ascii"))
         _split_batch(out, wanted, blobs)
     return blobs
+
+
+def _post_change_blob_ids(repo: Path, base: str, head: str) -> dict[str, str]:
+    """Path at head -> blob id, for every file the diff adds, modifies or renames.
+
+    `--raw -z` records are `:mode mode old_id new_id status NUL path [NUL new_path] NUL`;
+    a deleted file's new id is all zeros. Paths are decoded as the diff text is, so they
+    match the paths the patch parser sees.
+    """
+    fields = _git(repo, "diff", "--raw", "-z", "--no-abbrev", "-M", base, head).split(b"\0")
+    ids: dict[str, str] = {}
+    index = 0
+    while index + 1 < len(fields) and fields[index].startswith(b":"):
+        meta = fields[index].decode("ascii").split()
+        path_count = 2 if meta[4][0] in "RC" else 1
+        path = fields[index + path_count].decode("utf-8", errors="replace")
+        if meta[3].strip("0"):
+            ids[path] = meta[3]
+        index += 1 + path_count
+    return ids
 
 
 def _split_batch(out: bytes, paths: list[str], blobs: _Blobs) -> None:
