@@ -12,7 +12,7 @@ import pytest
 from tests.helpers import REPO_ROOT, changeset_of
 from veroscore.config import Config
 from veroscore.detect import semgrep
-from veroscore.detect.engine import detect
+from veroscore.detect.engine import RunningDetection, detect
 from veroscore.detect.semgrep import semgrep_command
 
 
@@ -97,3 +97,14 @@ def test_stage_goes_to_shm_only_when_it_has_room(tmp_path: Path,
     monkeypatch.setattr(semgrep, "SHM_DIR", str(tmp_path / "absent"))
     monkeypatch.setattr(semgrep, "SHM_HEADROOM_BYTES", 0)
     assert semgrep._scratch_parent(targets) is None
+
+
+def test_an_error_while_semgrep_runs_stops_it_and_removes_the_stage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semgrep, "SHM_DIR", str(tmp_path))
+    changes = changeset_of({"src/a.py": "x = 1\n", "tests/test_a.py": "assert 1\n"})
+    running = RunningDetection(changes, Config())
+    assert len(list(tmp_path.iterdir())) == 1
+    with pytest.raises(RuntimeError, match="facts failed"), running:
+        raise RuntimeError("facts failed")
+    assert list(tmp_path.iterdir()) == []

@@ -1,7 +1,8 @@
 """Run every detector over a change and keep what the change itself adds.
 
-Semgrep is started first and the Python detectors run while it works, so a run costs
-about as much as Semgrep alone.
+Semgrep is started first and the Python detectors (and whatever else the caller has to
+do, see `RunningDetection`) run while it works, so a run costs about as much as Semgrep
+alone.
 
 In score mode a finding counts only on an added line (file-level findings excepted);
 findings on untouched lines are counted in `outside_diff` and not reported. Line findings
@@ -32,23 +33,49 @@ class DetectionResult:
     semgrep_ran: bool
 
 
+class RunningDetection:
+    """Detection under way: Semgrep started, the Python detectors not run yet.
+
+    Whatever the caller does before `finish` overlaps the Semgrep process; as a context
+    manager it stops Semgrep and removes its stage if an error comes first.
+    """
+
+    def __init__(self, changes: ChangeSet, config: Config, *, use_semgrep: bool = True,
+                 change_level: bool = True) -> None:
+        self._change_level = change_level
+        self._ctx = DetectionContext(changes, config)
+        self._semgrep = start_semgrep(self._ctx, [resource_dir("rules"), *config.rule_dirs]) \
+            if use_semgrep else None
+
+    def __enter__(self) -> RunningDetection:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is not None and self._semgrep is not None:
+            self._semgrep.cancel()
+
+    def finish(self) -> DetectionResult:
+        """Run the Python detectors, wait for Semgrep, keep what the change adds."""
+        found: list[Finding] = []
+        for detector in python_detectors(self._change_level):
+            found.extend(detector.detect(self._ctx))
+        output = self._semgrep.finish() if self._semgrep is not None \
+            else SemgrepOutput((), (), ran=False)
+        found.extend(output.findings)
+        return _keep_added(found, output, self._ctx)
+
+
 def detect(changes: ChangeSet, config: Config, *, use_semgrep: bool = True,
            change_level: bool = True) -> DetectionResult:
     """All findings on the lines `changes` adds, deduplicated and sorted."""
-    ctx = DetectionContext(changes, config)
-    semgrep = start_semgrep(ctx, [resource_dir("rules"), *config.rule_dirs]) \
-        if use_semgrep else None
-    found: list[Finding] = []
-    try:
-        for detector in python_detectors(change_level):
-            found.extend(detector.detect(ctx))
-    except BaseException:
-        if semgrep is not None:
-            semgrep.cancel()
-        raise
-    output = semgrep.finish() if semgrep is not None else SemgrepOutput((), (), ran=False)
-    found.extend(output.findings)
-    notes, semgrep_ran = output.notes, output.ran
+    with RunningDetection(changes, config, use_semgrep=use_semgrep,
+                          change_level=change_level) as running:
+        return running.finish()
+
+
+def _keep_added(found: list[Finding], output: SemgrepOutput, ctx: DetectionContext
+                ) -> DetectionResult:
+    changes, config = ctx.changes, ctx.config
     found = [f for f in found if config.scan_tests or f.line is None or not ctx.is_test(f.path)]
     in_diff = [f for f in found if _in_diff(changes, f)]
     kept = [f for f in _dedupe(in_diff) if f.rule_id not in config.disabled_rules]
@@ -56,8 +83,8 @@ def detect(changes: ChangeSet, config: Config, *, use_semgrep: bool = True,
         findings=tuple(sorted(apply_suppressions(kept, changes), key=sort_key)),
         outside_diff=len(found) - len(in_diff),
         files_scanned=sum(1 for _ in ctx.files()),
-        notes=notes,
-        semgrep_ran=semgrep_ran,
+        notes=output.notes,
+        semgrep_ran=output.ran,
     )
 
 

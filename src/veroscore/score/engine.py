@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 
 from veroscore import ENGINE_VERSION
 from veroscore.config import Config
-from veroscore.detect.engine import DetectionResult, detect
+from veroscore.detect.engine import DetectionResult, RunningDetection
 from veroscore.detect.finding import BLOCKING_SEVERITIES, Finding
 from veroscore.diff import ChangeSet
 from veroscore.pipeline import parse_pipeline
 from veroscore.score.decision import decide
 from veroscore.score.formula import rule_compliance, stabilize, weighted_average
+from veroscore.score.python_facts import PythonFacts, python_facts_by_path
 from veroscore.score.result import CategoryScore, ScoreResult, SkippedFile
 from veroscore.score.signals import FILE_CATEGORIES, FileSignals, file_signals
 from veroscore.session import session_id_of
@@ -56,10 +58,14 @@ def _stats(changes: ChangeSet, detection: DetectionResult, findings: tuple[Findi
     return stats
 
 
-def score_change(changes: ChangeSet, detection: DetectionResult, config: Config) -> ScoreResult:
-    """Hybrid Score v2.1 and decision for `changes`; deterministic for equal inputs."""
+def score_change(changes: ChangeSet, detection: DetectionResult, config: Config,
+                 facts: Mapping[str, PythonFacts | None] | None = None) -> ScoreResult:
+    """Hybrid Score v2.1 and decision for `changes`; deterministic for equal inputs.
+    `facts` are the change's Python facts when the caller has read them already."""
     findings = detection.findings
-    signals = file_signals(changes, findings, config)
+    if facts is None:
+        facts = python_facts_by_path(changes)
+    signals = file_signals(changes, findings, config, facts)
     categories = _categories(signals, findings, config)
     pipeline = parse_pipeline(changes.description, config.score.pipeline_bonus)
     raw = round(sum(c.weighted for c in categories) + pipeline.bonus, 4)
@@ -86,5 +92,9 @@ def score_change(changes: ChangeSet, detection: DetectionResult, config: Config)
 
 
 def evaluate(changes: ChangeSet, config: Config) -> ScoreResult:
-    """Detect and score in one call: what `score`, `action` and `rescore` share."""
-    return score_change(changes, detect(changes, config), config)
+    """Detect and score in one call: what `score`, `action` and `rescore` share. The
+    Python files are parsed for the score while Semgrep runs."""
+    with RunningDetection(changes, config) as running:
+        facts = python_facts_by_path(changes)
+        detection = running.finish()
+    return score_change(changes, detection, config, facts)

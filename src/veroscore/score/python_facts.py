@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from veroscore.diff import ChangedFile
+from veroscore.diff import ChangedFile, ChangeSet
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,9 @@ def python_facts(changed: ChangedFile) -> PythonFacts | None:
             evals += 1
     return PythonFacts(False, tuple(functions), ast.get_docstring(tree) is not None,
                        wildcard, evals)
+
+
+def python_facts_by_path(changes: ChangeSet) -> dict[str, PythonFacts | None]:
+    """Facts for every Python file of the change (parsing is the score's costliest step,
+    so `evaluate` does it while Semgrep runs)."""
+    return {f.path: python_facts(f) for f in changes.files if f.language == "python"}

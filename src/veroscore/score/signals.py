@@ -9,14 +9,14 @@ category do not take part in it. The result lists every signal, so an author see
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from veroscore.config import Config
 from veroscore.detect.base import matches_any
 from veroscore.detect.finding import Finding
 from veroscore.diff import ChangedFile, ChangeSet
-from veroscore.score.python_facts import PythonFacts, python_facts
+from veroscore.score.python_facts import PythonFacts
 
 FILE_CATEGORIES = ("code_quality", "test_coverage", "documentation", "architecture", "security")
 SECURITY_TYPES = frozenset({"rls_violation", "hardcoded_secret", "hardcoded_tenant_id",
@@ -55,23 +55,23 @@ class FileSignals:
         return max(-10.0, min(10.0, sum(deltas))) if deltas else None
 
 
-def file_signals(changes: ChangeSet, findings: tuple[Finding, ...], config: Config
-                 ) -> tuple[FileSignals, ...]:
-    """Signals for every analysable, non-excluded file of the change."""
+def file_signals(changes: ChangeSet, findings: tuple[Finding, ...], config: Config,
+                 facts: Mapping[str, PythonFacts | None]) -> tuple[FileSignals, ...]:
+    """Signals for every analysable, non-excluded file of the change; `facts` holds those
+    of its Python files (`python_facts_by_path`)."""
     tests_changed = [f.path for f in changes.files if matches_any(f.path, config.test_patterns)]
     result = []
     for changed in changes.files:
         if not changed.analysable or matches_any(changed.path, config.exclude):
             continue
         own = [f for f in findings if f.path == changed.path and not f.suppressed]
-        signals = tuple(_signals(changed, own, tests_changed, config))
+        signals = tuple(_signals(changed, own, tests_changed, config, facts.get(changed.path)))
         result.append(FileSignals(changed.path, max(1, changed.lines_changed), signals))
     return tuple(result)
 
 
 def _signals(changed: ChangedFile, findings: list[Finding], tests_changed: list[str],
-             config: Config) -> Iterator[Signal]:
-    facts = python_facts(changed) if changed.language == "python" else None
+             config: Config, facts: PythonFacts | None) -> Iterator[Signal]:
     is_test = matches_any(changed.path, config.test_patterns)
     yield from _code_quality(changed, facts)
     yield from _test_coverage(changed, is_test, tests_changed)
