@@ -8,9 +8,13 @@ For each synthetic PR (bench/synthetic.py) it measures, on the same files:
     scoring, reports);
   * the Python-side work alone (the same pipeline with Semgrep switched off);
   * plain `semgrep scan --config rules/` over the head's files.
-Wall time is the median of the runs; peak RSS is the largest of the process tree
-(wait4's ru_maxrss, which includes waited-for children such as semgrep-core). It also
-counts Semgrep processes per `veroscore score` run through a counting wrapper.
+The three run interleaved, round after round, and "total ÷ Semgrep" is the median of the
+per-round ratios: on a shared machine whose speed drifts by a second within minutes, a
+paired ratio is steadier than a ratio of medians. Wall time is the median of the rounds;
+CPU time (user + system of the whole process tree) is printed beside it because it
+barely moves with the neighbours' load. Peak RSS is the largest of the process tree
+(wait4's ru_maxrss, which includes waited-for children such as semgrep-core). Semgrep
+processes per `veroscore score` run are counted through a wrapper.
 """
 
 from __future__ import annotations
@@ -52,12 +56,13 @@ print(time.perf_counter() - started)
 @dataclass(frozen=True)
 class Measure:
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
 
 
 def measure(command: list[str], env: dict[str, str] | None = None,
             cwd: Path | None = None) -> tuple[Measure, str]:
-    """Run `command` once; wall time and the peak RSS of its process tree."""
+    """Run `command` once; wall time, CPU time and peak RSS of its process tree."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                env=env, cwd=cwd)
@@ -67,12 +72,19 @@ def measure(command: list[str], env: dict[str, str] | None = None,
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise RuntimeError(f"{command[0]} failed with {status}")
-    return Measure(elapsed, usage.ru_maxrss / 1024), output
+    return Measure(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), output
 
 
 def median(runs: list[Measure]) -> Measure:
     return Measure(statistics.median(m.seconds for m in runs),
+                   statistics.median(m.cpu_seconds for m in runs),
                    max(m.peak_rss_mb for m in runs))
+
+
+def paired_ratio(numerators: list[Measure], denominators: list[Measure]) -> float:
+    """Median of the round-by-round wall-time ratios."""
+    return statistics.median(n.seconds / d.seconds
+                             for n, d in zip(numerators, denominators, strict=True))
 
 
 def counting_wrapper(folder: Path) -> tuple[Path, Path]:
@@ -112,27 +124,30 @@ def bench_size(pr: SyntheticPR, runs: int, work: Path) -> dict[str, object]:
             log.unlink(missing_ok=True)
             continue
         totals.append(total)
-        python_side.append(Measure(float(out.strip()), process.peak_rss_mb))
+        python_side.append(Measure(float(out.strip()), process.cpu_seconds,
+                                   process.peak_rss_mb))
         semgrep.append(alone)
     starts = log.read_text().count("start") if log.exists() else 0
     return {"files": pr.files, "lines": pr.added_lines, "total": median(totals),
             "python": median(python_side), "semgrep": median(semgrep),
-            "semgrep_per_run": starts / runs}
+            "ratio": paired_ratio(totals, semgrep), "semgrep_per_run": starts / runs}
 
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = ["| files | added lines | veroscore score (s) | Python side (s) | Semgrep alone (s) "
-             "| total ÷ Semgrep | peak RSS score (MB) | peak RSS Python side (MB) "
-             "| Semgrep runs per score |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| total ÷ Semgrep | CPU: score (s) | CPU: Semgrep alone (s) | CPU ÷ "
+             "| peak RSS score (MB) | peak RSS Python side (MB) | Semgrep runs per score |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         total, python, semgrep = row["total"], row["python"], row["semgrep"]
         assert isinstance(total, Measure) and isinstance(python, Measure)
         assert isinstance(semgrep, Measure)
         lines.append(f"| {row['files']} | {row['lines']} | {total.seconds:.2f} | "
-                     f"{python.seconds:.3f} | {semgrep.seconds:.2f} | "
-                     f"{total.seconds / semgrep.seconds:.2f} | {total.peak_rss_mb:.0f} | "
-                     f"{python.peak_rss_mb:.0f} | {row['semgrep_per_run']:.0f} |")
+                     f"{python.seconds:.3f} | {semgrep.seconds:.2f} | {row['ratio']:.2f} | "
+                     f"{total.cpu_seconds:.2f} | {semgrep.cpu_seconds:.2f} | "
+                     f"{total.cpu_seconds / semgrep.cpu_seconds:.2f} | "
+                     f"{total.peak_rss_mb:.0f} | {python.peak_rss_mb:.0f} | "
+                     f"{row['semgrep_per_run']:.0f} |")
     return "\n".join(lines) + "\n"
 
 
