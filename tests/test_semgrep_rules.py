@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import tempfile
@@ -14,6 +15,7 @@ from veroscore.config import Config
 from veroscore.detect import semgrep
 from veroscore.detect.engine import RunningDetection, detect
 from veroscore.detect.semgrep import semgrep_command
+from veroscore.errors import DetectorError
 
 
 def test_semgrep_test_over_rules_passes(tmp_path: Path) -> None:
@@ -107,4 +109,18 @@ def test_an_error_while_semgrep_runs_stops_it_and_removes_the_stage(
     assert len(list(tmp_path.iterdir())) == 1
     with pytest.raises(RuntimeError, match="facts failed"), running:
         raise RuntimeError("facts failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_staging_is_one_clear_error_and_no_leftovers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(stage: Path, targets: object) -> list[str]:
+        stage.mkdir()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(semgrep, "SHM_DIR", str(tmp_path))
+    monkeypatch.setattr(semgrep, "_stage", full_disk)
+    changes = changeset_of({"src/a.py": "x = 1\n", "tests/test_a.py": "assert 1\n"})
+    with pytest.raises(DetectorError, match="No space left on device"):
+        detect(changes, Config())
     assert list(tmp_path.iterdir()) == []

@@ -74,9 +74,17 @@ class RunningSemgrep:
         self._stage = tempfile.TemporaryDirectory(prefix="veroscore-semgrep-",
                                                   dir=_scratch_parent(self._targets))
         root = Path(self._stage.name)
-        self._notes = _stage(root / "tree", self._targets)
-        (root / "tmp").mkdir()
-        self._process = _start(root / "tree", rule_dirs, root / "tmp")
+        try:
+            self._notes = _stage(root / "tree", self._targets)
+            (root / "tmp").mkdir()
+            self._process = _start(root / "tree", rule_dirs, root / "tmp")
+        except OSError as exc:
+            self._stage.cleanup()
+            raise DetectorError(f"cannot stage the changed files for Semgrep in "
+                                f"{root.parent}: {exc.strerror or exc}") from None
+        except BaseException:
+            self._stage.cleanup()
+            raise
 
     def finish(self) -> SemgrepOutput:
         try:
