@@ -83,3 +83,24 @@ def test_errors_are_input_errors(repo: GitRepo, tmp_path: Path) -> None:
         read_git_range(GitRange(repo.root, "no-such-ref"), MIB)
     with pytest.raises(InputError, match="invalid git ref '--output=x'"):
         read_git_range(GitRange(repo.root, "--output=x"), MIB)
+
+
+def test_contents_are_read_by_blob_id_for_renames_spaces_and_non_ascii(repo: GitRepo) -> None:
+    body = "".join(f"line_{n} = {n}\n" for n in range(20))
+    repo.write("src/old_name.py", body)
+    repo.write("gone.py", "x = 1\n")
+    base = repo.commit("base")
+    repo.git("mv", "src/old_name.py", "src/new_name.py")
+    repo.write("src/new_name.py", body.replace("line_5 = 5", "line_5 = 55"))
+    repo.write("docs/naïve name.py", "y = 2\n")
+    repo.git("rm", "-q", "gone.py")
+    head = repo.commit("rename, add, delete")
+    changes = read_git_range(GitRange(repo.root, base, head), MIB)
+    files = {f.path: f for f in changes.files}
+    renamed = files["src/new_name.py"]
+    assert (renamed.status, renamed.old_path) == (FileStatus.RENAMED, "src/old_name.py")
+    assert renamed.added_lines == {6: "line_5 = 55"}
+    assert renamed.content == body.replace("line_5 = 5", "line_5 = 55")
+    assert not renamed.content_is_partial
+    assert files["docs/naïve name.py"].content == "y = 2\n"
+    assert files["gone.py"].status is FileStatus.DELETED
