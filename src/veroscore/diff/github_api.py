@@ -10,38 +10,49 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from veroscore.diff.language import language_of
 from veroscore.diff.model import ChangedFile, ChangeSet
 from veroscore.diff.patch import decode_patch, parse_patch
 from veroscore.github.client import PullFile
 from veroscore.github.event import PullRequestInfo
 
 GITHUB_FILES_CAP = 3000
+_OLD, _NEW = "old", "new"
+"""Placeholder names in the per-file diffs: a file name may hold a newline, which would
+rewrite the diff's own header lines; `_parse_one` puts the real names back."""
 _STATUS_HEADER = {"added": "new file mode 100644\n--- /dev/null\n",
                   "removed": "deleted file mode 100644\n"}
 
 
 def _file_diff(f: PullFile, patch: str) -> str:
     """A git-style diff for one file, so parse_patch sees renames and additions."""
-    old = f.previous_filename or f.filename
-    header = f"diff --git a/{old} b/{f.filename}\n"
+    old = _OLD if f.status == "renamed" else _NEW
+    header = f"diff --git a/{old} b/{_NEW}\n"
     if f.status == "renamed":
-        header += f"rename from {old}\nrename to {f.filename}\n"
+        header += f"rename from {_OLD}\nrename to {_NEW}\n"
     header += _STATUS_HEADER.get(f.status, "")
     if f.status != "added":
         header += f"--- a/{old}\n"
-    target = "/dev/null" if f.status == "removed" else f"b/{f.filename}"
+    target = "/dev/null" if f.status == "removed" else f"b/{_NEW}"
     return f"{header}+++ {target}\n{patch.rstrip(chr(10))}\n"
 
 
-def _whole_file_diff(f: PullFile, data: bytes, max_bytes: int) -> ChangedFile:
-    """A file GitHub sent no patch for: read at head, all lines treated as changed."""
-    text, _ = decode_patch(data)
+def _whole_file_diff(text: str) -> str:
+    """The diff of a file GitHub sent no patch for: every line at head counts as added."""
     lines = text.splitlines()
     body = "".join(f"+{line}\n" for line in lines)
-    diff = (f"diff --git a/{f.filename} b/{f.filename}\n--- a/{f.filename}\n"
-            f"+++ b/{f.filename}\n@@ -0,0 +1,{len(lines)} @@\n{body}")
-    return parse_patch(diff, f.filename, max_bytes, read_content=lambda _: text,
-                       known_sizes={f.filename: len(data)})[0]
+    return (f"diff --git a/{_NEW} b/{_NEW}\n--- a/{_NEW}\n+++ b/{_NEW}\n"
+            f"@@ -0,0 +1,{len(lines)} @@\n{body}")
+
+
+def _parse_one(f: PullFile, diff: str, max_bytes: int, text: str | None = None,
+               size: int | None = None) -> ChangedFile:
+    """Parse one file's diff and give the result the file's real names."""
+    parsed = parse_patch(diff, repr(f.filename), max_bytes,
+                         read_content=None if text is None else lambda _: text,
+                         known_sizes=None if size is None else {_NEW: size})[0]
+    return replace(parsed, path=f.filename, language=language_of(f.filename),
+                   old_path=f.previous_filename)
 
 
 def read_pull_request(pr: PullRequestInfo, files: list[PullFile], repository: str,
@@ -52,7 +63,7 @@ def read_pull_request(pr: PullRequestInfo, files: list[PullFile], repository: st
     notes: list[str] = []
     for f in files:
         if f.patch is not None or f.status == "removed":
-            changed += parse_patch(_file_diff(f, f.patch or ""), f.filename, max_file_bytes)
+            changed.append(_parse_one(f, _file_diff(f, f.patch or ""), max_file_bytes))
             continue
         data = read_at_head(f.filename)
         if data is None:
@@ -60,11 +71,11 @@ def read_pull_request(pr: PullRequestInfo, files: list[PullFile], repository: st
                          "the head commit; it was not scored")
             continue
         if b"\x00" in data[:8000]:
-            header_only = parse_patch(_file_diff(f, ""), f.filename)[0]
+            header_only = _parse_one(f, _file_diff(f, ""), max_file_bytes)
             changed.append(replace(header_only, is_binary=True, skipped_reason="binary file"))
             continue
-        changed.append(replace(_whole_file_diff(f, data, max_file_bytes),
-                               old_path=f.previous_filename))
+        text, _ = decode_patch(data)
+        changed.append(_parse_one(f, _whole_file_diff(text), max_file_bytes, text, len(data)))
         notes.append(f"{f.filename}: GitHub sent no diff for this file; every line was checked")
     if len(files) >= GITHUB_FILES_CAP:
         notes.append(f"GitHub lists at most {GITHUB_FILES_CAP:,} files of a pull request; "
