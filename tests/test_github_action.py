@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -216,6 +217,10 @@ def test_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str], fake: FakeGi
     assert fake.writes() == []
     assert "<!-- veroscore:report -->" in run.out and "dry-run: would set status" in run.out
     assert outputs(actions_env["output"])["decision"] == "auto_block"
+    stop = re.search(r"^::stop-commands::(\w{32})$", run.out, re.MULTILINE)
+    assert stop is not None, "the report must be printed with workflow commands stopped"
+    report = run.out[stop.end():run.out.index(f"::{stop.group(1)}::")]
+    assert "<!-- veroscore:report -->" in report
 
 
 def test_hostile_pull_request_is_rendered_inert(capsys: pytest.CaptureFixture[str],

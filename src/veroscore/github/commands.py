@@ -6,6 +6,7 @@ path or message from a pull request cannot end a command early or inject another
 
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
 
@@ -33,8 +34,11 @@ def write_command(kind: str, message: str, **properties: str | int | None) -> No
 
 
 def write_stdout(text: str) -> None:
-    """Plain text for the job log (the dry-run report), redacted."""
-    sys.stdout.write(redact(text).rstrip("\n") + "\n")
+    """Plain text for the job log (the dry-run report), redacted. The text holds what a PR
+    author wrote, so the runner's command parsing is stopped around it (`stop-commands`
+    with a one-time token): no line of it can act as a workflow command."""
+    token = secrets.token_hex(16)
+    sys.stdout.write(f"::stop-commands::{token}\n{redact(text).rstrip(chr(10))}\n::{token}::\n")
 
 
 def write_outputs(path: Path | None, outputs: dict[str, str]) -> None:
