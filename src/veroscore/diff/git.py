@@ -43,6 +43,18 @@ def _rev(repo: Path, ref: str) -> str:
     return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
 
 
+def has_commits(repo: Path, *shas: str) -> bool:
+    """Whether the repository holds every one of these commits (a shallow checkout may not)."""
+    for sha in shas:
+        if not sha:
+            return False
+        try:
+            _rev(repo, sha)
+        except InputError:
+            return False
+    return True
+
+
 def _default_branch(repo: Path) -> str | None:
     try:
         ref = _git(repo, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD").decode().strip()

@@ -8,7 +8,6 @@ The configuration is read at the PR's base commit, so a PR cannot loosen its own
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,7 @@ import structlog
 
 from veroscore.config import DEFAULT_CONFIG_PATH, Config, load_config, parse_config
 from veroscore.diff import ChangeSet
-from veroscore.diff.git import GitRange, read_git_range
+from veroscore.diff.git import GitRange, has_commits, read_git_range
 from veroscore.diff.github_api import read_pull_request
 from veroscore.errors import InputError, StoreError
 from veroscore.github.client import GitHubError, GitHubRest
@@ -161,15 +160,6 @@ def run_maintenance(ctx: ActionsContext, inputs: ActionInputs) -> int:
     return 0 if report.healthy else 1
 
 
-def _git_has(workspace: Path, *shas: str) -> bool:
-    for sha in shas:
-        done = subprocess.run(["git", "-C", str(workspace), "cat-file", "-e", f"{sha}^{{commit}}"],
-                              capture_output=True, check=False)
-        if not sha or done.returncode != 0:
-            return False
-    return True
-
-
 def _trusted_config(ctx: ActionsContext, inputs: ActionInputs, pr: PullRequestInfo,
                     api: GitHubRest) -> Config:
     """The config as it is on the base commit (a PR cannot relax its own gate)."""
@@ -191,7 +181,7 @@ def _trusted_config(ctx: ActionsContext, inputs: ActionInputs, pr: PullRequestIn
 
 def _read_changes(ctx: ActionsContext, pr: PullRequestInfo, api: GitHubRest,
                   config: Config) -> ChangeSet:
-    if ctx.event_name == "pull_request" and _git_has(ctx.workspace, pr.base_sha, pr.head_sha):
+    if ctx.event_name == "pull_request" and has_commits(ctx.workspace, pr.base_sha, pr.head_sha):
         local = read_git_range(GitRange(ctx.workspace, pr.base_sha, pr.head_sha),
                                config.max_file_bytes)
         return replace(local, repository=ctx.repository, pr_number=pr.number, author=pr.author,
