@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -11,6 +12,13 @@ from veroscore.config import Config
 from veroscore.detect.engine import detect
 from veroscore.report import RunInfo, render_score
 from veroscore.report.escape import markdown_code, markdown_text, terminal_text
+from veroscore.report.render import (
+    COMMENT_MARKER,
+    MAX_COMMENT_CHARS,
+    MAX_LISTED_FINDINGS,
+    render_comment,
+    render_template,
+)
 from veroscore.score.engine import score_change
 from veroscore.score.result import ScoreResult
 
@@ -88,3 +96,23 @@ def test_json_is_deterministic(hostile_result: ScoreResult) -> None:
 def test_signals_explain_categories(hostile_result: ScoreResult) -> None:
     names = {s.name for fs in hostile_result.file_signals for s in fs.signals}
     assert "critical_security_findings" in names and "tests_in_change" in names
+
+
+def test_a_comment_over_githubs_limit_is_cut_at_a_line_with_a_link_to_the_run() -> None:
+    files = {f"src/mod_{i:03}/settings.py": f'AWS_KEY = "AKIAQ3EGRLWZ5T7NV{i:03}"\n'
+             for i in range(100)}
+    changes = changeset_of(files)
+    small = score_change(changes, detect(changes, Config(), use_semgrep=False), Config())
+    run = RunInfo("t", run_url="https://github.com/acme/app/actions/runs/1")
+    assert render_comment(small, run) == render_template(
+        "comment.md.j2", result=small, run=run, max_findings=MAX_LISTED_FINDINGS)
+    many_notes = dataclasses.replace(
+        changes, notes=tuple(f"assets/{i:04}.bin: {'x' * 200}" for i in range(1000)))
+    big = score_change(many_notes, detect(many_notes, Config(), use_semgrep=False), Config())
+    body = render_comment(big, run)
+    assert len(body) <= MAX_COMMENT_CHARS
+    assert body.startswith(COMMENT_MARKER)
+    assert body.endswith("…report truncated to fit GitHub's limit. See the [workflow run]"
+                         "(https://github.com/acme/app/actions/runs/1).\n")
+    kept = body.split("\n\n…report truncated")[0].splitlines()[-1]
+    assert kept.endswith("x" * 200), "the cut falls between lines, not inside one"

@@ -110,9 +110,10 @@ class Enforcer:
                 self.api.create_label(name, color, description)
                 outcome.actions.append(f"created label {name}")
         on_pr = self.api.pr_labels(req.pr.number)
-        if set(wanted) - on_pr:
-            self.api.add_labels(req.pr.number, [n for n in wanted if n not in on_pr])
-            outcome.actions.append(f"added labels {', '.join(wanted)}")
+        missing = [n for n in wanted if n not in on_pr]
+        if missing:
+            self.api.add_labels(req.pr.number, missing)
+            outcome.actions.append(f"added labels {', '.join(missing)}")
         for name in sorted(stale & on_pr):
             self.api.remove_label(req.pr.number, name)
             outcome.actions.append(f"removed label {name}")

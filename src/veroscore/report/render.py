@@ -76,7 +76,7 @@ def render_comment(result: ScoreResult, run: RunInfo) -> str:
             return body
     cut = body[:MAX_COMMENT_CHARS - 200]
     link = f" See the [workflow run]({run.run_url})." if run.run_url else ""
-    return f"{cut[:cut.rfind(chr(10))]}\n\n…report truncated to fit GitHub's limit.{link}\n"
+    return f"{cut.rsplit(chr(10), 1)[0]}\n\n…report truncated to fit GitHub's limit.{link}\n"
 
 
 def render_scan(findings: tuple[Finding, ...], files_scanned: int, fmt: str,
