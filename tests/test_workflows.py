@@ -91,3 +91,52 @@ def test_pr_workflow_scores_the_right_events() -> None:
                                                  "ready_for_review"]
     assert "pr-number" in triggers["workflow_dispatch"]["inputs"]
     assert "pull_request.number" in data["concurrency"]["group"]
+
+
+def _locked() -> dict[str, tuple[str, int]]:
+    """action.lock as {normalised name: (version, number of hashes)}."""
+    from packaging.utils import canonicalize_name
+
+    entries: dict[str, tuple[str, int]] = {}
+    name = ""
+    for line in (REPO_ROOT / "action.lock").read_text(encoding="utf-8").splitlines():
+        pin = re.match(r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([^ ;\\]+)", line)
+        if pin:
+            name = str(canonicalize_name(pin.group(1)))
+            entries[name] = (pin.group(2), 0)
+        elif "--hash=sha256:" in line and name:
+            version, hashes = entries[name]
+            entries[name] = (version, hashes + 1)
+    return entries
+
+
+def test_action_lock_pins_every_dependency_with_hashes() -> None:
+    """A dependency added to pyproject.toml without `scripts/lock` would fail --require-hashes."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    locked = _locked()
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for spec in project["project"]["dependencies"]:
+        requirement = Requirement(spec)
+        name = str(canonicalize_name(requirement.name))
+        assert name in locked, f"{name} is not in action.lock: run scripts/lock"
+        version, hashes = locked[name]
+        assert requirement.specifier.contains(version), f"{name}=={version} vs {spec}"
+    assert all(hashes > 0 for _, hashes in locked.values())
+
+
+def test_action_installs_from_the_lock_and_caches_even_when_blocked() -> None:
+    steps = {s.get("id"): s for s in load(ACTION)["runs"]["steps"] if s.get("id")}
+    assert "--require-hashes" in steps["install"]["run"]
+    assert steps["cache"]["uses"].startswith("actions/cache/restore@")
+    save = next(s for s in load(ACTION)["runs"]["steps"]
+                if str(s.get("uses", "")).startswith("actions/cache/save@"))
+    assert save["if"].startswith("always()")
+    key = save["with"]["key"]
+    assert key == steps["cache"]["with"]["key"]
+    for part in ("runner.os", "runner.arch", "python-version", "outputs.deps"):
+        assert part in key, part
+    assert "action.lock" in steps["hash"]["run"]
