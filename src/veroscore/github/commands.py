@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from veroscore.detect.secret_patterns import redact
+from veroscore.report.escape import inert_line as inert_line
 
 
 def _escape_data(value: str) -> str:

@@ -32,6 +32,8 @@ class PullRequestInfo:
     body: str
     draft: bool
     head_repo: str
+    state: str = "open"
+    merged: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ def pull_request_from_payload(pr: Mapping[str, Any]) -> PullRequestInfo:
         body=str(pr.get("body") or ""),
         draft=bool(pr.get("draft", False)),
         head_repo=str((head.get("repo") or {}).get("full_name", "")),
+        state=str(pr.get("state") or "open"),
+        merged=bool(pr.get("merged") or pr.get("merged_at")),
     )
 
 

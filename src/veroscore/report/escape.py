@@ -35,3 +35,14 @@ def markdown_code(value: object) -> str:
 def terminal_text(value: object) -> str:
     """Strip control characters (ANSI escapes included) from untrusted text."""
     return _CONTROL.sub("", str(value))
+
+
+def inert_line(text: str) -> str:
+    """Untrusted text as one log line the runner cannot read as a workflow command: line
+    breaks shown as `\\n`/`\\r`, no `::` at the start (the runner trims leading blanks
+    first), no v1 `##[` anywhere."""
+    line = text.replace("\r\n", "\\n").replace("\r", "\\r").replace("\n", "\\n")
+    line = line.replace("##[", "##\u200b[")
+    if line.lstrip().startswith("::"):
+        line = "\u200b" + line
+    return line

@@ -33,6 +33,8 @@ class RunInfo:
     trace_id: str
     run_url: str = ""
     color: bool = False
+    pending_policy: tuple[str, ...] = ()
+    """Policy files the PR changes: scored under the base's, listed in the comment."""
 
 
 def _environment(color: bool) -> jinja2.Environment:
