@@ -98,6 +98,11 @@ class FakeGitHub:
         """Answer the next len(errors) requests to METHOD path with these errors."""
         self.failures[(method, path)] = list(errors)
 
+    @property
+    def writer(self) -> dict[str, Any]:
+        """The account the token writes as."""
+        return self.token_user or BOT
+
     def inject(self, method: str, path: str, *faults: Fault) -> None:
         """Answer the next len(faults) requests to METHOD path with these faults."""
         self.faults[(method, path)] = list(faults)
@@ -166,14 +171,15 @@ class FakeGitHub:
                 "html_url": f"https://github.com/{self.full_name}/pull/{self.number}"
                             f"#issuecomment-{comment_id}",
                 "issue_url": f"{self.repo_url}/issues/{self.number}", "body": body,
-                "user": BOT, "created_at": STAMP, "updated_at": STAMP,
+                "user": self.writer, "created_at": STAMP, "updated_at": STAMP,
                 "author_association": "NONE"}
 
     def _review(self, body: str, event: str, commit_id: str) -> dict[str, Any]:
         review_id = self._id()
         state = {"REQUEST_CHANGES": "CHANGES_REQUESTED", "APPROVE": "APPROVED",
                  "COMMENT": "COMMENTED"}[event]
-        return {"id": review_id, "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=", "user": BOT,
+        return {"id": review_id, "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=",
+                "user": self.writer,
                 "body": body, "state": state, "commit_id": commit_id,
                 "html_url": f"https://github.com/{self.full_name}/pull/{self.number}"
                             f"#pullrequestreview-{review_id}",

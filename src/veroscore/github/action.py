@@ -23,7 +23,7 @@ from veroscore.config import DEFAULT_CONFIG_PATH, Config
 from veroscore.diff import ChangeSet
 from veroscore.diff.git import GitRange, has_commits, read_git_range
 from veroscore.diff.github_api import read_pull_request
-from veroscore.errors import InputError, StoreError, VeroScoreError
+from veroscore.errors import ConfigError, InputError, StoreError, VeroScoreError
 from veroscore.github.client import GitHubError, GitHubRest
 from veroscore.github.commands import (
     append_summary,
@@ -44,7 +44,6 @@ from veroscore.github.event import load_context as load_actions_context
 from veroscore.github.policy import (
     BasePolicy,
     LocalRevision,
-    PolicyError,
     RestRevision,
     Revision,
     fresh_stage,
@@ -283,7 +282,7 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
     started = time.perf_counter()
     try:
         policy = _base_policy(ctx, inputs, pr, api)
-    except PolicyError as exc:
+    except ConfigError as exc:  # invalid or unsafe policy at the base: fail closed
         _fail_closed_status(ctx, inputs, pr, api, str(exc))
         raise
     config = policy.config
