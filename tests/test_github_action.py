@@ -130,7 +130,7 @@ def test_block_then_fix_updates_everything_in_place(
     assert [s["sha"] for s in fake.statuses] == [H1, H2]
     out = outputs(actions_env["output"])
     assert set(out) == {"score", "raw-score", "decision", "findings", "critical", "report-json",
-                        "sarif", "spool-file"}
+                        "sarif", "spool-file", "spool-artifact"}
     assert (out["decision"], out["findings"], out["critical"]) == ("auto_approve", "0", "0")
     assert float(out["score"]) >= 6.0 and Path(out["sarif"]).is_file()
 

@@ -604,3 +604,19 @@ def test_schedule_touches_no_pull_request(runner: Runner, fake: FakeGitHub) -> N
     result = runner.run()
     assert result.code == 0 and fake.calls == []
     assert "Scheduled maintenance skipped" in runner.summary.read_text()
+
+
+def test_matrix_jobs_get_distinct_spool_artifact_names(
+        runner: Runner, fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://veroscore@127.0.0.1:1/veroscore")
+    monkeypatch.setenv("GITHUB_JOB", "score")
+    monkeypatch.setenv("GITHUB_RUN_ATTEMPT", "2")
+    runner.serve(blocked_pr(tmp_path), "rest")
+    runner.event("pull_request")
+    names = []
+    for _ in range(2):  # two matrix legs of one job in one run attempt
+        runner.run()
+        names.append(runner.outputs()["spool-artifact"])
+    assert names[0] != names[1]
+    assert all(re.fullmatch(r"veroscore-spool-4242-2-score-[0-9a-f]{12}", n) for n in names)

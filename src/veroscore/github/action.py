@@ -312,7 +312,8 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
         write_command("warning", notice)
     _isolated(notices, "step summary", lambda: _summarise(ctx, comment, notices), None)
     _isolated(notices, "outputs", lambda: write_outputs(ctx.output_path, {
-        **_outputs(result, paths), "spool-file": str(spool_file or "")}), None)
+        **_outputs(result, paths), "spool-file": str(spool_file or ""),
+        "spool-artifact": spool_artifact_name(ctx, run.trace_id)}), None)
     structlog.get_logger().info("action_scored", pr=pr.number, decision=result.decision,
                                 score=result.stabilized_score, actions=enforcement.actions)
     return 1 if meets_fail_on(result.decision, inputs.fail_on or config.fail_on) else 0
@@ -356,6 +357,14 @@ def _fail_closed_status(ctx: ActionsContext, inputs: ActionInputs, pr: PullReque
                           f"{reason}"[:140], STATUS_CONTEXT, ctx.run_url)
     except GitHubError as exc:
         structlog.get_logger().warning("status_failed", status=exc.status, error=exc.message)
+
+
+def spool_artifact_name(ctx: ActionsContext, trace_id: str) -> str:
+    """An artifact name no other job of the run uses: matrix jobs share the run id, the
+    attempt and the job id, so the run's own trace id tells them apart."""
+    job = re.sub(r"[^A-Za-z0-9_.-]", "-", ctx.job or "job")[:60]
+    return f"veroscore-spool-{ctx.run_id or 'local'}-{ctx.run_attempt or '1'}-{job}-" \
+           f"{trace_id[:12]}"
 
 
 def _trace_id() -> str:

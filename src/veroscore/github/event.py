@@ -51,6 +51,8 @@ class ActionsContext:
     output_path: Path | None
     summary_path: Path | None
     temp_dir: Path
+    job: str = ""
+    run_attempt: str = ""
 
     @property
     def run_url(self) -> str:
@@ -113,4 +115,6 @@ def load_context(env: Mapping[str, str]) -> ActionsContext:
         output_path=_optional_path(env.get("GITHUB_OUTPUT")),
         summary_path=_optional_path(env.get("GITHUB_STEP_SUMMARY")),
         temp_dir=Path(env.get("RUNNER_TEMP") or env.get("TMPDIR") or "/tmp"),
+        job=env.get("GITHUB_JOB", ""),
+        run_attempt=env.get("GITHUB_RUN_ATTEMPT", ""),
     )
