@@ -70,6 +70,14 @@ def test_terminal_text_strips_escapes() -> None:
     assert terminal_text("ok\x1b[31mred\x07") == "ok[31mred"
 
 
+@pytest.mark.parametrize("hostile", ["a\n::set-output name=x::y", "::error::x", "  ::warning::x",
+                                     "a\r\n::add-mask::b", "x ##[error]v1"])
+def test_terminal_text_cannot_start_a_workflow_command(hostile: str) -> None:
+    text = terminal_text(hostile)
+    assert "\n" not in text and "\r" not in text and "##[" not in text
+    assert not text.lstrip().startswith("::")
+
+
 def test_comment_renders_hostile_path_inert(hostile_result: ScoreResult) -> None:
     markdown = render_score(hostile_result, "markdown", RunInfo(trace_id="t1"))
     assert "<img" not in markdown and "onerror=alert(1)>" not in markdown

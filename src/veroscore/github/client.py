@@ -320,9 +320,14 @@ class GitHubRest:
                    f"{self.repo.url}/pulls/{number}/reviews/{review_id}", input={"body": body})
 
     def dismiss_review(self, number: int, review_id: int, message: str) -> None:
-        self._call(self._gh.requester.requestJsonAndCheck, "PUT",
-                   f"{self.repo.url}/pulls/{number}/reviews/{review_id}/dismissals",
-                   input={"message": message, "event": "DISMISS"})
+        try:
+            self._call(self._gh.requester.requestJsonAndCheck, "PUT",
+                       f"{self.repo.url}/pulls/{number}/reviews/{review_id}/dismissals",
+                       input={"message": message, "event": "DISMISS"})
+        except GitHubError as exc:
+            # A retried dismissal whose first answer was lost: already dismissed is done.
+            if exc.status != 422 or "dismissed" not in exc.message.lower():
+                raise
 
     def request_reviewers(self, number: int, reviewers: list[str]) -> None:
         self._call(self._pull(number).create_review_request, reviewers=reviewers)

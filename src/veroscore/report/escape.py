@@ -56,8 +56,10 @@ def clip(value: object, limit: int) -> str:
 
 
 def terminal_text(value: object) -> str:
-    """Strip control characters (ANSI escapes included) from untrusted text."""
-    return _CONTROL.sub("", str(value))
+    """Untrusted text for a terminal or a CI log: control characters (ANSI escapes
+    included) stripped, and inert against workflow commands (see `inert_line`) — a report
+    printed in a GitHub Actions step is parsed by the runner line by line."""
+    return inert_line(_CONTROL.sub("", str(value)))
 
 
 def inert_line(text: str) -> str:
