@@ -623,3 +623,27 @@ def test_matrix_jobs_get_distinct_spool_artifact_names(
         names.append(runner.outputs()["spool-artifact"])
     assert names[0] != names[1]
     assert all(re.fullmatch(r"veroscore-spool-4242-2-score-[0-9a-f]{12}", n) for n in names)
+
+
+# --- file names cannot hide content -------------------------------------------------------
+
+HOSTILE_NAMES = ['config/"quoted".env', "config/back\\slash.env", "config/tab\there.env",
+                 "config/new\nline.env", "config/spaced name.env", "config/ünï.env",
+                 "config/bidi\u202egnp.env", "config/-leading.env"]
+
+
+@pytest.mark.parametrize("intake", [
+    pytest.param("git", marks=pytest.mark.xfail(
+        reason="needs the NUL-separated git intake of wt-intake (C-quoted names before it); "
+               "remove this mark when merged", strict=False)),
+    "rest"])
+def test_file_names_cannot_hide_content_from_the_detectors(
+        runner: Runner, fake: FakeGitHub, tmp_path: Path, intake: str) -> None:
+    built = build(tmp_path / "repo", {}, {name: secret_env() for name in HOSTILE_NAMES})
+    runner.serve(built, intake)
+    runner.event("pull_request")
+    result = runner.run()
+    assert result.code == 1
+    found = {f["path"] for f in runner.report()["findings"]}  # type: ignore[union-attr]
+    assert found == set(HOSTILE_NAMES)
+    assert len(fake.active_blocks()) == 1
