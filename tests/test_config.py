@@ -55,6 +55,20 @@ fail_on: review_required
     ("fail_on: sometimes", "cfg.yml: key 'fail_on' must be one of"),
     ("- a list", "cfg.yml: key '<top level>' must be a mapping, got list"),
     ("score: [1, 2", "cfg.yml: invalid YAML at line 1"),
+    ("rules: {dirs: [../team-rules]}",
+     "cfg.yml: key 'rules.dirs' must be a folder inside the repository, got '../team-rules'"),
+    ("rules: {dirs: [/etc/rules]}", "cfg.yml: key 'rules.dirs' must be a folder inside"),
+    ("architecture: {layers: {a: [x]}, forbidden: [{from: a, too: b}]}",
+     "cfg.yml: unknown key 'architecture.forbidden[0].too' (allowed: from, to)"),
+    ("architecture: {layers: {a: [x]}, forbidden: [{from: a}]}",
+     "cfg.yml: key 'architecture.forbidden[0].to' is required"),
+    ("architecture: {layers: {a: [x]}, forbidden: [{from: a, to: b}]}",
+     "cfg.yml: key 'architecture.forbidden' names layer 'b'"),
+    ("limits: {max_file_bytes: 0}", "cfg.yml: key 'limits.max_file_bytes' must be greater than 0"),
+    ("labels: {auto_block: [1]}", "cfg.yml: key 'labels.auto_block[0]' must be a string, got int"),
+    ("auto_merge: 1", "cfg.yml: key 'auto_merge' must be true or false, got int"),
+    ("penalties: {sql_injection: '-50'}",
+     "cfg.yml: key 'penalties.sql_injection' must be a number, got str"),
 ])
 def test_invalid_config_names_file_and_key(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as raised:
@@ -65,3 +79,22 @@ def test_invalid_config_names_file_and_key(text: str, message: str) -> None:
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.yml")
+
+
+def test_empty_sections_read_as_absent() -> None:
+    config = parse_config("rules:\npaths:\nlabels:\n", "cfg.yml")
+    assert config == Config(source="cfg.yml")
+
+
+def test_rule_folders_resolve_against_the_repository_root(tmp_path: Path) -> None:
+    config = parse_config("rules: {dirs: [team-rules, ./more]}", "cfg.yml",
+                          base_dir=tmp_path / ".github")
+    assert config.rule_dirs == (tmp_path / "team-rules", tmp_path / "more")
+    assert config.rule_dir_names == ("team-rules", "./more")
+
+
+def test_the_unknown_key_message_lists_every_section() -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config("scoer: {}", "cfg.yml")
+    for section in ("score", "rules", "paths", "labels", "fail_on"):
+        assert section in str(raised.value)

@@ -93,9 +93,9 @@ def test_block_then_fix_updates_everything_in_place(
         ("POST", f"{REPO}/pulls/7/reviews"),
         ("POST", f"{REPO}/statuses/{H1}"),
     ]
-    assert fake.reads() == {f"{REPO}/pulls/7/files", f"{REPO}/contents/.github/veroscore.yml",
-                            f"{REPO}/pulls/7", f"{REPO}/issues/7/comments", f"{REPO}/labels",
-                            f"{REPO}/issues/7/labels", f"{REPO}/pulls/7/reviews"}
+    assert fake.reads() == {f"{REPO}/pulls/7/files", f"{REPO}/git/trees/{fake.base_sha}",
+                            "/user", f"{REPO}/pulls/7", f"{REPO}/issues/7/comments",
+                            f"{REPO}/labels", f"{REPO}/issues/7/labels", f"{REPO}/pulls/7/reviews"}
     review = fake.reviews[0]
     assert (review["state"], review["commit_id"]) == ("CHANGES_REQUESTED", H1)
     assert [(c["path"], c["line"], c["side"]) for c in review["comments_submitted"]] == [
@@ -130,7 +130,7 @@ def test_block_then_fix_updates_everything_in_place(
     assert [s["sha"] for s in fake.statuses] == [H1, H2]
     out = outputs(actions_env["output"])
     assert set(out) == {"score", "raw-score", "decision", "findings", "critical", "report-json",
-                        "sarif", "spool-file"}
+                        "sarif", "spool-file", "spool-artifact"}
     assert (out["decision"], out["findings"], out["critical"]) == ("auto_approve", "0", "0")
     assert float(out["score"]) >= 6.0 and Path(out["sarif"]).is_file()
 
@@ -167,8 +167,9 @@ def test_502_on_comment_is_retried(capsys: pytest.CaptureFixture[str], fake: Fak
     assert run.code == 0 and "Could not update" not in run.out
 
 
-def test_read_only_token_degrades(capsys: pytest.CaptureFixture[str], fake: FakeGitHub,
-                                  actions_env: dict[str, Path]) -> None:
+def test_refused_comment_leaves_the_other_steps_running(
+        capsys: pytest.CaptureFixture[str], fake: FakeGitHub,
+        actions_env: dict[str, Path]) -> None:
     push(fake, actions_env, H1, [file_entry("web/src/components/AdminPanel.tsx",
                                             hunk(leaking_component()))], action="opened")
     fake.fail("POST", f"{REPO}/issues/7/comments",
@@ -176,11 +177,13 @@ def test_read_only_token_degrades(capsys: pytest.CaptureFixture[str], fake: Fake
     run = run_cli(capsys, "action")
     assert run.code == 1
     assert "Traceback" not in run.out + run.err
-    assert "::warning::The token cannot write to this pull request (403: Resource not " \
-           "accessible by integration)" in run.out
+    assert "::warning::Could not update the comment (403: Resource not accessible by " \
+           "integration)" in run.out
     summary = actions_env["summary"].read_text()
     assert "AUTO-BLOCK" in summary and "The token cannot write" in summary
-    assert fake.writes() == [("POST", f"{REPO}/issues/7/comments")]
+    assert fake.comments == []
+    assert [s["state"] for s in fake.statuses] == ["failure"]
+    assert len(fake.active_blocks()) == 1 and "needs-fixes" in fake.pr_labels
     assert "::error file=web/src/components/AdminPanel.tsx,line=3," in run.out
 
 
@@ -291,13 +294,13 @@ def test_config_comes_from_the_base_commit(capsys: pytest.CaptureFixture[str],
                                            fake: FakeGitHub, actions_env: dict[str, Path],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VEROSCORE_DRY_RUN", "true")
-    fake.contents[(".github/veroscore.yml", fake.base_sha)] = b"fail_on: never\n"
+    fake.trees[fake.base_sha] = {".github/veroscore.yml": ("100644", b"fail_on: never\n")}
     (actions_env["workspace"] / ".github").mkdir()
     (actions_env["workspace"] / ".github" / "veroscore.yml").write_text("scoer: 1\n")
     push(fake, actions_env, H1, [file_entry("web/src/components/AdminPanel.tsx",
                                             hunk(leaking_component()))], action="opened")
     assert run_cli(capsys, "action").code == 0
-    assert ("GET", f"{REPO}/contents/.github/veroscore.yml") in [
+    assert ("GET", f"{REPO}/git/trees/{fake.base_sha}") in [
         (c.method, c.path) for c in fake.calls]
 
 

@@ -15,6 +15,7 @@ from veroscore.report.escape import markdown_code, markdown_text, terminal_text
 from veroscore.report.render import (
     COMMENT_MARKER,
     MAX_COMMENT_CHARS,
+    MAX_LISTED_EXTRAS,
     MAX_LISTED_FINDINGS,
     render_comment,
     render_template,
@@ -38,8 +39,26 @@ def test_markdown_text_is_inert() -> None:
     text = markdown_text("<img src=x onerror=alert(1)> **bold** `code` @team #12 [l](u)|")
     assert "<img" not in text and "&lt;img" in text
     assert "\\*\\*bold\\*\\*" in text and "\\`code\\`" in text
-    assert "@\u200bteam" in text and "\\#\u200b12" in text
-    assert "\\[l\\]\\(u\\)\\|" in text
+    assert "@\u200bteam" in text and "#\u200b12" in text
+    assert "\\[l\\](u)\\|" in text
+
+
+@pytest.mark.parametrize(("raw", "escaped"), [
+    ("it's the team's \"fix\"", "it's the team's \"fix\""),
+    ("a < b && c > d", "a &lt; b && c &gt; d"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("![x](https://evil/p.png)", "!\\[x\\](https:/\u200b/evil/p.png)"),
+    ("col | col", "col \\| col"),
+    ("- item", "\\- item"),
+    ("1. first", "1\\. first"),
+    ("&#60;b&#62;", "&amp;#\u200b60;b&amp;#\u200b62;"),
+    ("# Heading", "\\# Heading"),
+    ("email me@example.com, C# and #rust", "email me@\u200bexample.com, C# and #\u200brust"),
+    ("visit www.evil.example", "visit www\u200b.evil.example"),
+    ("line\nbreak", "line break"),
+])
+def test_markdown_text_escapes_what_it_must_and_nothing_more(raw: str, escaped: str) -> None:
+    assert markdown_text(raw) == escaped
 
 
 def test_markdown_code_cannot_break_out() -> None:
@@ -49,6 +68,14 @@ def test_markdown_code_cannot_break_out() -> None:
 
 def test_terminal_text_strips_escapes() -> None:
     assert terminal_text("ok\x1b[31mred\x07") == "ok[31mred"
+
+
+@pytest.mark.parametrize("hostile", ["a\n::set-output name=x::y", "::error::x", "  ::warning::x",
+                                     "a\r\n::add-mask::b", "x ##[error]v1"])
+def test_terminal_text_cannot_start_a_workflow_command(hostile: str) -> None:
+    text = terminal_text(hostile)
+    assert "\n" not in text and "\r" not in text and "##[" not in text
+    assert not text.lstrip().startswith("::")
 
 
 def test_comment_renders_hostile_path_inert(hostile_result: ScoreResult) -> None:
@@ -105,14 +132,29 @@ def test_a_comment_over_githubs_limit_is_cut_at_a_line_with_a_link_to_the_run() 
     small = score_change(changes, detect(changes, Config(), use_semgrep=False), Config())
     run = RunInfo("t", run_url="https://github.com/acme/app/actions/runs/1")
     assert render_comment(small, run) == render_template(
-        "comment.md.j2", result=small, run=run, max_findings=MAX_LISTED_FINDINGS)
+        "comment.md.j2", result=small, run=run, max_findings=MAX_LISTED_FINDINGS,
+        max_extras=MAX_LISTED_EXTRAS)
     many_notes = dataclasses.replace(
         changes, notes=tuple(f"assets/{i:04}.bin: {'x' * 200}" for i in range(1000)))
     big = score_change(many_notes, detect(many_notes, Config(), use_semgrep=False), Config())
     body = render_comment(big, run)
     assert len(body) <= MAX_COMMENT_CHARS
     assert body.startswith(COMMENT_MARKER)
-    assert body.endswith("…report truncated to fit GitHub's limit. See the [workflow run]"
-                         "(https://github.com/acme/app/actions/runs/1).\n")
-    kept = body.split("\n\n…report truncated")[0].splitlines()[-1]
-    assert kept.endswith("x" * 200), "the cut falls between lines, not inside one"
+    assert "…and 970 more in the JSON report" in body
+    assert all(f"mod&#95;{i:03}" in body for i in range(MAX_LISTED_FINDINGS)), \
+        "long notes are cut, never the findings"
+
+
+def test_a_huge_compliance_section_is_cut_after_the_findings_never_instead() -> None:
+    files = {f"src/mod_{i:03}/settings.py": f'AWS_KEY = "AKIAQ3EGRLWZ5T7NV{i:03}"\n'
+             for i in range(60)}
+    lines = [f"- RLS/tenant isolation: {'nope ' * 20_000}"] + \
+        [f"Fail {i} {'y' * 300}" for i in range(5_000)]
+    description = "## Enforcement Pipeline Compliance\n" + "\n".join(lines)
+    changes = dataclasses.replace(changeset_of(files), description=description)
+    result = score_change(changes, detect(changes, Config(), use_semgrep=False), Config())
+    body = render_comment(result, RunInfo("t"))
+    assert len(body) <= MAX_COMMENT_CHARS
+    assert body.index("### Blocking findings") < body.index("### Enforcement Pipeline")
+    assert all(f"mod&#95;{i:03}" in body for i in range(MAX_LISTED_FINDINGS))
+    assert "nope " * 100 not in body and "more" in body.split("### Enforcement Pipeline")[1]

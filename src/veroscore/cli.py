@@ -29,6 +29,7 @@ from veroscore.errors import InputError, StoreError, VeroScoreError
 from veroscore.log import configure_logging, new_trace_id
 from veroscore.maintenance import DEFAULT_IDLE_MINUTES, DEFAULT_STUCK_MINUTES
 from veroscore.report import FORMATS, RunInfo, render_scan, render_score
+from veroscore.report.escape import inert_line
 from veroscore.report.render import render_template
 from veroscore.score.decision import meets_fail_on
 from veroscore.score.engine import evaluate
@@ -216,16 +217,16 @@ def cmd_history(args: argparse.Namespace, trace_id: str) -> int:
 
 
 def cmd_action(args: argparse.Namespace, trace_id: str) -> int:
-    from veroscore.github.action import run_action
-    return run_action(os.environ)
+    from veroscore.github.action import run_action_reporting
+    return run_action_reporting(os.environ)
 
 
 def cmd_rescore(args: argparse.Namespace, trace_id: str) -> int:
-    from veroscore.github.action import dispatch_env, run_action
+    from veroscore.github.action import dispatch_env, run_action_reporting
     env = dispatch_env(os.environ, args.pr, args.repo)
     if not env.get("GITHUB_REPOSITORY"):
         raise InputError("rescore needs the repository: --repo OWNER/NAME")
-    return run_action(env)
+    return run_action_reporting(env)
 
 
 def cmd_db(args: argparse.Namespace, trace_id: str) -> int:
@@ -311,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VeroScoreError as exc:
         if debug:
             traceback.print_exc()
-        print(f"veroscore: error: {exc}", file=sys.stderr)
+        print(inert_line(f"veroscore: error: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("veroscore: interrupted", file=sys.stderr)

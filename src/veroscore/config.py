@@ -1,18 +1,27 @@
 """One typed configuration, built once per run from defaults overlaid by `.github/veroscore.yml`.
 
-The file is validated on load: an unknown key or a value of the wrong type is a `ConfigError`
-naming the file and the dotted key, because a silently ignored typo in a governance gate
-means a rule the team believes is on is off.
+The file is validated by pydantic on load: an unknown key or a value of the wrong type is a
+`ConfigError` naming the file, the dotted key and the expected value, because a silently
+ignored typo in a governance gate means a rule the team believes is on is off.
+
+Adding a section (`session:`, `dashboard:`, `suppressions:` …): define a frozen pydantic
+model with `extra="forbid"` in your own module and add ONE field to `Config` whose name is
+the YAML key and whose type is that model, with a default instance. The file schema is
+derived from `Config`'s model-typed fields, so nothing else is needed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import typing
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from veroscore.errors import ConfigError
 
@@ -20,6 +29,10 @@ DEFAULT_CONFIG_PATH = Path(".github/veroscore.yml")
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 DECISIONS = ("auto_block", "review_required", "auto_approve")
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+FailOn = Literal["auto_block", "review_required", "auto_approve", "never"]
+MergeMethod = Literal["merge", "squash", "rebase"]
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "code_quality": 3,
@@ -69,19 +82,33 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "auto_approve": ["✅ auto-approved"],
 }
 
+SECTION = ConfigDict(extra="forbid", frozen=True, strict=True)
+"""The model config every section uses: unknown keys are errors, values are not coerced
+(`"3"` is not a number, `1` is not `true`)."""
 
-@dataclass(frozen=True)
-class ScoreConfig:
-    """Every number of the Hybrid Score v2.1 (DESIGN §3)."""
 
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    k: float = 15.0
+class ScoreConfig(BaseModel):
+    """Every number of the Hybrid Score v2.1 (DESIGN §3); the `score:` section."""
+
+    model_config = SECTION
+
+    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    k: float = Field(default=15.0, gt=0)
     pipeline_bonus: float = 5.0
     rule_compliance_base: float = 10.0
     rule_compliance_min: float = -100.0
     rule_compliance_max: float = 10.0
     block_below: float = 0.0
     approve_at: float = 6.0
+
+    @field_validator("weights")
+    @classmethod
+    def _known_categories(cls, value: dict[str, float]) -> dict[str, float]:
+        """Only the six categories exist; a weight given for one keeps the others."""
+        for key in value:
+            if key not in DEFAULT_WEIGHTS:
+                raise PydanticCustomError("unknown_key", "unknown key", {"key": key})
+        return {**DEFAULT_WEIGHTS, **value}
 
 
 @dataclass(frozen=True)
@@ -94,7 +121,11 @@ class ArchitectureRule:
 
 @dataclass(frozen=True)
 class Config:
-    """The validated configuration of one run."""
+    """The validated configuration of one run.
+
+    Fields typed as a pydantic model are sections of the file under the field's name
+    (see the module docstring); the flat fields are read from the legacy sections below.
+    """
 
     source: str = "<defaults>"
     score: ScoreConfig = field(default_factory=ScoreConfig)
@@ -118,6 +149,9 @@ class Config:
     auto_merge: bool = False
     merge_method: str = "squash"
     max_file_bytes: int = 1024 * 1024
+    rule_dir_names: tuple[str, ...] = ()
+    """`rules.dirs` as written in the file (repository-relative, POSIX): the action reads
+    these folders at the base commit instead of trusting the checkout."""
 
     def severity_for(self, rule_id: str, violation_type: str) -> str:
         """Per-rule override first, then the violation type's severity."""
@@ -127,6 +161,109 @@ class Config:
         """Penalty of a violation type; types outside the table cost nothing."""
         return self.penalties.get(violation_type, 0.0)
 
+
+# --- the file schema ---------------------------------------------------------------------
+
+class _Rules(BaseModel):
+    model_config = SECTION
+    severity: dict[str, Severity] = {}
+    disabled: list[str] = []
+    dirs: list[str] = []
+
+    @field_validator("dirs")
+    @classmethod
+    def _inside_repository(cls, value: list[str]) -> list[str]:
+        """Rule folders are repository-relative: an absolute path or `..` could point the
+        gate at rules nobody reviewed."""
+        for name in value:
+            parts = PurePosixPath(name.replace("\\", "/")).parts
+            if not name.strip() or name.startswith(("/", "\\")) or ".." in parts \
+                    or (len(name) > 1 and name[1] == ":"):
+                raise PydanticCustomError(
+                    "inside_repository", "must be a folder inside the repository, got '{name}'",
+                    {"name": name[:80]})
+        return value
+
+
+class _Paths(BaseModel):
+    model_config = SECTION
+    exclude: list[str] = []
+    tests: list[str] = Field(default_factory=lambda: list(DEFAULT_TEST_PATTERNS))
+    scan_tests: bool = False
+
+
+class _Tenant(BaseModel):
+    model_config = SECTION
+    columns: list[str] = Field(
+        default_factory=lambda: ["tenant_id", "org_id", "organization_id", "account_id"])
+    tables: list[str] = []
+
+
+class _Supabase(BaseModel):
+    model_config = SECTION
+    exposed_schemas: list[str] = Field(default_factory=lambda: ["public"])
+
+
+class _Limits(BaseModel):
+    model_config = SECTION
+    max_file_bytes: int = Field(default=1024 * 1024, gt=0)
+
+
+class _Forbidden(BaseModel):
+    model_config = SECTION
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+
+
+class _Architecture(BaseModel):
+    model_config = SECTION
+    layers: dict[str, list[str]] = {}
+    forbidden: list[_Forbidden] = []
+    aliases: dict[str, str] = {}
+
+
+class _Labels(BaseModel):
+    model_config = SECTION
+    auto_block: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS["auto_block"]))
+    review_required: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LABELS["review_required"]))
+    auto_approve: list[str] = Field(default_factory=lambda: list(DEFAULT_LABELS["auto_approve"]))
+
+
+_LEGACY_SECTIONS: dict[str, Any] = {
+    "version": (int | str | None, None),
+    "penalties": (dict[str, float], {}),
+    "severities": (dict[str, Severity], {}),
+    "rules": (_Rules, _Rules()),
+    "paths": (_Paths, _Paths()),
+    "tenant": (_Tenant, _Tenant()),
+    "supabase": (_Supabase, _Supabase()),
+    "architecture": (_Architecture, _Architecture()),
+    "labels": (_Labels, _Labels()),
+    "reviewers": (list[str], []),
+    "fail_on": (FailOn, "auto_block"),
+    "limits": (_Limits, _Limits()),
+    "auto_merge": (bool, False),
+    "merge_method": (MergeMethod, "squash"),
+}
+
+
+def _section_fields() -> dict[str, type[BaseModel]]:
+    """`Config` fields typed as a pydantic model: each is a file section of that name."""
+    hints = typing.get_type_hints(Config)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Config)
+            if isinstance(hints[f.name], type) and issubclass(hints[f.name], BaseModel)}
+
+
+@cache
+def _file_model() -> type[BaseModel]:
+    """The schema of the whole file: the legacy sections plus one per model field."""
+    fields: dict[str, Any] = dict(_LEGACY_SECTIONS)
+    fields.update({name: (model, model()) for name, model in _section_fields().items()})
+    return create_model("ConfigFile", __config__=SECTION, **fields)
+
+
+# --- loading -----------------------------------------------------------------------------
 
 def load_config(path: Path | None) -> Config:
     """Load `path`, or the default file if present, or the built-in defaults."""
@@ -144,7 +281,11 @@ def load_config(path: Path | None) -> Config:
 
 
 def parse_config(text: str, source: str, base_dir: Path = Path(".")) -> Config:
-    """Validate YAML text and build a `Config`; `source` names the file in errors."""
+    """Validate YAML text and build a `Config`; `source` names the file in errors.
+
+    `base_dir` is the folder holding the file; rule folders resolve against the
+    repository root above it (the parent of `.github/`).
+    """
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -155,56 +296,56 @@ def parse_config(text: str, source: str, base_dir: Path = Path(".")) -> Config:
                           ) from None
     if data is None:
         return Config(source=source)
-    reader = _Reader(source)
-    root = reader.mapping(data, "")
-    reader.check_keys(root, "", _TOP_LEVEL_KEYS)
-    return _build(reader, root, source, base_dir)
+    if isinstance(data, dict):
+        data = {key: value for key, value in data.items()
+                if not (value is None and key in _NULL_MEANS_ABSENT)}
+    try:
+        parsed = _file_model().model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_describe(_first(exc.errors()))}") from None
+    return _build(parsed, source, base_dir)
 
 
-_TOP_LEVEL_KEYS = {
-    "version", "score", "penalties", "severities", "rules", "paths", "tenant",
-    "supabase", "architecture", "labels", "reviewers", "fail_on", "limits", "auto_merge",
-    "merge_method",
-}
+_NULL_MEANS_ABSENT = {"penalties", "severities", "rules", "paths", "tenant", "supabase",
+                      "architecture", "labels", "limits", "score"}
+"""An empty section (`rules:` with nothing under it) reads as YAML null: treat it as absent."""
 
 
-def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> Config:
-    defaults = Config()
-    rules = r.section(root, "rules", {"severity", "disabled", "dirs"})
-    paths = r.section(root, "paths", {"exclude", "tests", "scan_tests"})
-    tenant = r.section(root, "tenant", {"columns", "tables"})
-    supabase = r.section(root, "supabase", {"exposed_schemas"})
-    limits = r.section(root, "limits", {"max_file_bytes"})
-    layers, forbidden, aliases = _architecture(
-        r, r.section(root, "architecture", {"layers", "forbidden", "aliases"}))
+def _build(parsed: BaseModel, source: str, base_dir: Path) -> Config:
+    file: Any = parsed
+    rules, paths, arch = file.rules, file.paths, file.architecture
+    layers = {name: tuple(globs) for name, globs in arch.layers.items()}
+    forbidden = tuple(ArchitectureRule(f.source, f.target) for f in arch.forbidden)
+    for rule in forbidden:
+        for layer in (rule.source, rule.target):
+            if layer not in layers:
+                raise ConfigError(f"{source}: key 'architecture.forbidden' names layer "
+                                  f"'{layer}', which 'architecture.layers' does not define")
+    root = _repo_root(base_dir)
     return Config(
         source=source,
-        score=_score_config(r, r.section(root, "score", _SCORE_KEYS)),
-        penalties={**defaults.penalties, **r.number_map(root.get("penalties"), "penalties")},
-        severities={**defaults.severities, **r.severity_map(root.get("severities"), "severities")},
-        rule_severity=r.severity_map(rules.get("severity"), "rules.severity"),
-        disabled_rules=tuple(r.strings(rules.get("disabled", []), "rules.disabled")),
-        rule_dirs=tuple(_repo_root(base_dir) / d
-                        for d in r.strings(rules.get("dirs", []), "rules.dirs")),
-        exclude=tuple(r.strings(paths.get("exclude", []), "paths.exclude")),
-        test_patterns=tuple(r.strings(paths.get("tests", defaults.test_patterns), "paths.tests")),
-        scan_tests=r.boolean(paths.get("scan_tests", False), "paths.scan_tests"),
-        tenant_columns=tuple(
-            r.strings(tenant.get("columns", defaults.tenant_columns), "tenant.columns")),
-        tenant_tables=tuple(r.strings(tenant.get("tables", []), "tenant.tables")),
-        exposed_schemas=tuple(r.strings(supabase.get("exposed_schemas", defaults.exposed_schemas),
-                                        "supabase.exposed_schemas")),
+        penalties={**DEFAULT_PENALTIES, **file.penalties},
+        severities={**DEFAULT_SEVERITIES, **file.severities},
+        rule_severity=dict(rules.severity),
+        disabled_rules=tuple(rules.disabled),
+        rule_dirs=tuple(root / name for name in rules.dirs),
+        rule_dir_names=tuple(rules.dirs),
+        exclude=tuple(paths.exclude),
+        test_patterns=tuple(paths.tests),
+        scan_tests=paths.scan_tests,
+        tenant_columns=tuple(file.tenant.columns),
+        tenant_tables=tuple(file.tenant.tables),
+        exposed_schemas=tuple(file.supabase.exposed_schemas),
         layers=layers,
         forbidden_imports=forbidden,
-        aliases=aliases,
-        labels=_labels(r, root.get("labels")),
-        reviewers=tuple(r.strings(root.get("reviewers", []), "reviewers")),
-        fail_on=r.choice(root.get("fail_on", "auto_block"), "fail_on", (*DECISIONS, "never")),
-        auto_merge=r.boolean(root.get("auto_merge", False), "auto_merge"),
-        merge_method=r.choice(root.get("merge_method", "squash"), "merge_method",
-                              ("merge", "squash", "rebase")),
-        max_file_bytes=int(r.number(limits.get("max_file_bytes", defaults.max_file_bytes),
-                                    "limits.max_file_bytes")),
+        aliases=dict(arch.aliases),
+        labels={decision: list(getattr(file.labels, decision)) for decision in DECISIONS},
+        reviewers=tuple(file.reviewers),
+        fail_on=file.fail_on,
+        auto_merge=file.auto_merge,
+        merge_method=file.merge_method,
+        max_file_bytes=file.limits.max_file_bytes,
+        **{name: getattr(file, name) for name in _section_fields()},
     )
 
 
@@ -213,121 +354,75 @@ def _repo_root(config_dir: Path) -> Path:
     return config_dir.parent if config_dir.name == ".github" else config_dir
 
 
-def _architecture(r: _Reader, arch: Mapping[str, Any]
-                  ) -> tuple[dict[str, tuple[str, ...]], tuple[ArchitectureRule, ...],
-                             dict[str, str]]:
-    layers = {name: tuple(r.strings(globs, f"architecture.layers.{name}"))
-              for name, globs in r.mapping(arch.get("layers", {}), "architecture.layers").items()}
-    aliases = {k: r.string(v, f"architecture.aliases.{k}")
-               for k, v in r.mapping(arch.get("aliases", {}), "architecture.aliases").items()}
-    forbidden = _forbidden(r, arch.get("forbidden", []))
-    for rule in forbidden:
-        for layer in (rule.source, rule.target):
-            if layer not in layers:
-                raise ConfigError(f"{r.source}: key 'architecture.forbidden' names layer "
-                                  f"'{layer}', which 'architecture.layers' does not define")
-    return layers, forbidden, aliases
+# --- error messages ----------------------------------------------------------------------
 
-
-_SCORE_KEYS = {
-    "weights", "k", "pipeline_bonus", "rule_compliance_base", "rule_compliance_min",
-    "rule_compliance_max", "block_below", "approve_at",
+_EXPECTED = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "an integer",
+    "int_parsing": "an integer", "int_from_float": "an integer", "string_type": "a string",
+    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "missing": "given",
 }
 
 
-def _score_config(r: _Reader, raw: Mapping[str, Any]) -> ScoreConfig:
-    base = ScoreConfig()
-    weights = r.number_map(raw.get("weights"), "score.weights")
-    r.check_keys(weights, "score.weights", set(DEFAULT_WEIGHTS))
-    numbers = {key: r.number(raw[key], f"score.{key}") for key in _SCORE_KEYS - {"weights"}
-               if key in raw}
-    if "k" in numbers and numbers["k"] <= 0:
-        raise ConfigError(f"{r.source}: key 'score.k' must be greater than 0")
-    return ScoreConfig(weights={**base.weights, **weights}, **numbers)
+def _first(errors: list[ErrorDetails]) -> ErrorDetails:
+    """A misspelt key shows up as both unknown and missing: name the typo."""
+    typos = [e for e in errors if e["type"] in ("extra_forbidden", "unknown_key")]
+    return (typos or errors)[0]
 
 
-def _forbidden(r: _Reader, raw: Any) -> tuple[ArchitectureRule, ...]:
-    rules = []
-    for index, item in enumerate(r.sequence(raw, "architecture.forbidden")):
-        key = f"architecture.forbidden[{index}]"
-        entry = r.mapping(item, key)
-        r.check_keys(entry, key, {"from", "to"})
-        rules.append(ArchitectureRule(source=r.string(entry.get("from"), f"{key}.from"),
-                                      target=r.string(entry.get("to"), f"{key}.to")))
-    return tuple(rules)
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "<top level>"
 
 
-def _labels(r: _Reader, raw: Any) -> dict[str, list[str]]:
-    labels = dict(DEFAULT_LABELS)
-    given = r.mapping(raw or {}, "labels")
-    r.check_keys(given, "labels", set(DECISIONS))
-    for decision, names in given.items():
-        labels[decision] = r.strings(names, f"labels.{decision}")
-    return labels
+def _describe(error: ErrorDetails) -> str:
+    """One line naming the dotted key and the expected value, from pydantic's first error."""
+    loc = tuple(part for part in error["loc"] if part != "[key]")
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
+        return f"unknown key '{_dotted(loc)}'{hint}"
+    if kind == "unknown_key":
+        return f"unknown key '{_dotted((*loc, str(ctx.get('key'))))}'"
+    key = f"key '{_dotted(loc)}'"
+    if kind == "missing":
+        return f"{key} is required"
+    if kind == "literal_error":
+        return f"{key} must be one of {ctx.get('expected')}, got {_short(value)}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than": "greater than", "greater_than_equal": "at least",
+                 "less_than": "less than", "less_than_equal": "at most"}[kind]
+        return f"{key} must be {words} {bound}"
+    if kind in _EXPECTED:
+        return f"{key} must be {_EXPECTED[kind]}, got {type(value).__name__}"
+    return f"{key} {error['msg']}"
 
 
-class _Reader:
-    """Type checks that name the file and the dotted key of the offending value."""
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
-    def __init__(self, source: str) -> None:
-        self.source = source
 
-    def fail(self, key: str, expected: str, value: Any) -> ConfigError:
-        return ConfigError(
-            f"{self.source}: key '{key}' must be {expected}, got {type(value).__name__}")
-
-    def check_keys(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
-        for key in data:
-            if key not in allowed:
-                dotted = f"{prefix}.{key}" if prefix else str(key)
-                raise ConfigError(f"{self.source}: unknown key '{dotted}' "
-                                  f"(allowed: {', '.join(sorted(allowed))})")
-
-    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key or "<top level>", "a mapping", value)
-        return value
-
-    def section(self, root: Mapping[str, Any], key: str, allowed: set[str]) -> Mapping[str, Any]:
-        data = self.mapping(root.get(key) or {}, key)
-        self.check_keys(data, key, allowed)
-        return data
-
-    def sequence(self, value: Any, key: str) -> list[Any]:
-        if not isinstance(value, list):
-            raise self.fail(key, "a list", value)
-        return value
-
-    def string(self, value: Any, key: str) -> str:
-        if not isinstance(value, str):
-            raise self.fail(key, "a string", value)
-        return value
-
-    def strings(self, value: Any, key: str) -> list[str]:
-        items = list(value) if isinstance(value, tuple) else self.sequence(value, key)
-        return [self.string(item, f"{key}[{i}]") for i, item in enumerate(items)]
-
-    def boolean(self, value: Any, key: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(key, "true or false", value)
-        return value
-
-    def number(self, value: Any, key: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, "a number", value)
-        return float(value)
-
-    def number_map(self, value: Any, key: str) -> dict[str, float]:
-        data = self.mapping(value or {}, key)
-        return {str(k): self.number(v, f"{key}.{k}") for k, v in data.items()}
-
-    def choice(self, value: Any, key: str, allowed: tuple[str, ...]) -> str:
-        text = self.string(value, key)
-        if text not in allowed:
-            raise ConfigError(f"{self.source}: key '{key}' must be one of "
-                              f"{', '.join(allowed)}, got '{text}'")
-        return text
-
-    def severity_map(self, value: Any, key: str) -> dict[str, str]:
-        data = self.mapping(value or {}, key)
-        return {str(k): self.choice(v, f"{key}.{k}", SEVERITIES) for k, v in data.items()}
+def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the model at `loc` accepts, for the unknown-key message."""
+    model: Any = _file_model()
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = next((f for name, f in model.model_fields.items()
+                     if (f.alias or name) == part), None)
+        if info is None:
+            return []
+        annotation = info.annotation
+        args = typing.get_args(annotation)
+        candidates = [annotation, *args]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)),
+                     None)
+        if model is None:
+            return []
+    return [f.alias or name for name, f in model.model_fields.items()]

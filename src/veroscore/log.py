@@ -17,6 +17,7 @@ from typing import Any
 import structlog
 
 from veroscore.detect.secret_patterns import redact
+from veroscore.report.escape import inert_line
 
 
 def new_trace_id() -> str:
@@ -26,7 +27,7 @@ def new_trace_id() -> str:
 def _redact_event(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key, value in event.items():
         if isinstance(value, str):
-            event[key] = redact(value)
+            event[key] = redact(value).replace("##[", "##\u200b[")
     return event
 
 
@@ -36,7 +37,7 @@ class _RedactingStderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(redact(self.format(record)) + "\n")
+            sys.stderr.write(inert_line(redact(self.format(record))) + "\n")
         except (ValueError, OSError):
             self.handleError(record)
 

@@ -11,10 +11,13 @@ import sys
 from pathlib import Path
 
 from veroscore.detect.secret_patterns import redact
+from veroscore.report.escape import inert_line as inert_line
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's own escaping, plus a v1 `##[` broken apart (belt and braces)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A") \
+        .replace("##[", "##\u200b[")
 
 
 def _escape_property(value: str) -> str:

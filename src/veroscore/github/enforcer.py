@@ -8,14 +8,24 @@ refused approval degrades to notices; the caller still reports and exits per fai
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import structlog
 
 from veroscore.config import Config
 from veroscore.detect.finding import Finding
-from veroscore.github.client import GitHubError, GitHubRest, LineComment, Review
+from veroscore.github.client import (
+    Author,
+    GitHubError,
+    GitHubRest,
+    Identity,
+    IssueComment,
+    LineComment,
+    Review,
+)
 from veroscore.github.event import PullRequestInfo
 from veroscore.report.escape import markdown_code, markdown_text
 from veroscore.score.result import ScoreResult
@@ -27,6 +37,9 @@ LABEL_STYLE = {"auto_block": ("B60205", "VeroScore blocked this pull request"),
                "review_required": ("FBCA04", "VeroScore asks for a human review"),
                "auto_approve": ("0E8A16", "VeroScore approved this pull request")}
 MAX_LINE_COMMENTS = 30
+STEP_ATTEMPTS = 3
+ACTIONS_BOT = "github-actions[bot]"
+_Authored = TypeVar("_Authored", IssueComment, Review)
 
 
 @dataclass
@@ -35,6 +48,7 @@ class Enforcement:
 
     actions: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
     read_only: bool = False
 
 
@@ -57,46 +71,89 @@ def status_description(result: ScoreResult) -> str:
 
 
 class Enforcer:
-    def __init__(self, api: GitHubRest) -> None:
+    """Runs each step isolated from the others: a refusal or fault on one is a notice and
+    the next step still runs; the commit status is always attempted, last."""
+
+    def __init__(self, api: GitHubRest, backoff: float = 1.0) -> None:
         self.api = api
+        self.backoff = backoff
+        self.identity = Identity(login=None, bot=True)
         self.log = structlog.get_logger()
 
     def enforce(self, req: EnforceRequest) -> Enforcement:
         outcome = Enforcement()
+        self._attempt("identity", self._resolve_identity, req, outcome)
         steps: list[tuple[str, Callable[[EnforceRequest, Enforcement], None]]] = [
             ("comment", self._comment), ("labels", self._labels), ("review", self._review),
             ("status", self._status)]
         for name, step in steps:
-            if outcome.read_only:
-                break
             self._attempt(name, step, req, outcome)
         return outcome
 
     def _attempt(self, name: str, step: Callable[[EnforceRequest, Enforcement], None],
                  req: EnforceRequest, outcome: Enforcement) -> None:
-        try:
-            step(req, outcome)
-        except GitHubError as exc:
-            self.log.warning("github_step_failed", step=name, status=exc.status,
-                             error=exc.message)
-            if exc.permission_denied:
-                outcome.read_only = True
-                outcome.notices.append(
-                    f"The token cannot write to this pull request ({exc.status}: {exc.message}); "
-                    "results are in the step summary and annotations only. Fork pull requests "
-                    "get a read-only token; see the README for the permissions to grant.")
-            else:
-                outcome.notices.append(f"Could not update the {name} ({exc.status}: "
-                                       f"{exc.message}); continuing without it.")
+        """Run one step; a transient fault re-runs the whole step (each step finds what
+        an earlier attempt may have written before writing again)."""
+        for attempt in range(1, STEP_ATTEMPTS + 1):
+            try:
+                step(req, outcome)
+                return
+            except GitHubError as exc:
+                self.log.warning("github_step_failed", step=name, status=exc.status,
+                                 error=exc.message, attempt=attempt)
+                if exc.transient and attempt < STEP_ATTEMPTS:
+                    time.sleep(self.backoff * 2 ** (attempt - 1))
+                    continue
+                self._report(name, exc, outcome)
+                return
+
+    def _report(self, name: str, exc: GitHubError, outcome: Enforcement) -> None:
+        outcome.failed.append(name)
+        if exc.permission_denied and not outcome.read_only:
+            outcome.read_only = True
+            outcome.notices.append(
+                "The token cannot write to this pull request; results are in the step summary "
+                "and annotations. Fork pull requests get a read-only token; see the README "
+                "for the permissions to grant.")
+        if name == "identity":
+            outcome.notices.append(f"Could not tell which account the token writes as "
+                                   f"({exc.status}: {exc.message}); only bot comments that "
+                                   "start with VeroScore's marker are treated as its own.")
+            return
+        outcome.notices.append(f"Could not update the {name} ({exc.status}: {exc.message}); "
+                               "the other steps still ran.")
+
+    def _resolve_identity(self, req: EnforceRequest, outcome: Enforcement) -> None:
+        self.identity = self.api.identity()
+
+    def _learn(self, author: Author) -> None:
+        """Our own write echoes who we are: from then on only that login is ours."""
+        if self.identity.login is None and author.login:
+            self.identity = Identity(login=author.login, bot=author.kind == "Bot")
+
+    def _own(self, items: list[_Authored], marker: str) -> list[_Authored]:
+        """Items that carry `marker` as their first line and were written by this token's
+        account (a person quoting the marker never matches). With an installation token
+        whose login is unknown, GitHub Actions' own bot wins over other bots."""
+        mine = [i for i in items if i.body.startswith(marker) and self.identity.owns(i.author)]
+        logins = {i.author.login for i in mine}
+        if self.identity.login is None and len(logins) > 1 and ACTIONS_BOT in logins:
+            mine = [i for i in mine if i.author.login == ACTIONS_BOT]
+        return mine
 
     def _comment(self, req: EnforceRequest, outcome: Enforcement) -> None:
-        ours = [c for c in self.api.comments(req.pr.number) if req.comment_marker in c.body]
-        if ours:
-            self.api.edit_comment(req.pr.number, ours[0].id, req.comment_body)
-            outcome.actions.append(f"edited comment {ours[0].id}")
-        else:
-            comment_id = self.api.create_comment(req.pr.number, req.comment_body)
-            outcome.actions.append(f"created comment {comment_id}")
+        ours = self._own(self.api.comments(req.pr.number), req.comment_marker)
+        if not ours:
+            created = self.api.create_comment(req.pr.number, req.comment_body)
+            self._learn(created.author)
+            outcome.actions.append(f"created comment {created.id}")
+            return
+        self._learn(ours[0].author)
+        self.api.edit_comment(req.pr.number, ours[0].id, req.comment_body)
+        outcome.actions.append(f"edited comment {ours[0].id}")
+        for duplicate in ours[1:]:  # left by a create whose response was lost
+            self.api.delete_comment(duplicate.id)
+            outcome.actions.append(f"deleted duplicate comment {duplicate.id}")
 
     def _labels(self, req: EnforceRequest, outcome: Enforcement) -> None:
         labels = req.config.labels
@@ -120,16 +177,16 @@ class Enforcer:
 
     def _review(self, req: EnforceRequest, outcome: Enforcement) -> None:
         decision, number = req.result.decision, req.pr.number
-        ours = [r for r in self.api.reviews(number) if REVIEW_MARKER in r.body]
-        if decision != "auto_block":
-            for review in ours:
-                if review.state == "CHANGES_REQUESTED":
-                    self.api.dismiss_review(number, review.id, "VeroScore no longer blocks "
-                                            "this pull request.")
-                    outcome.actions.append(f"dismissed review {review.id}")
+        ours = self._own(self.api.reviews(number), REVIEW_MARKER)
+        blocking = [r for r in ours if r.state == "CHANGES_REQUESTED"]
         if decision == "auto_block":
-            self._request_changes(req, outcome, ours)
-        elif decision == "review_required":
+            self._request_changes(req, outcome, blocking)
+            return
+        for review in blocking:
+            self.api.dismiss_review(number, review.id, "VeroScore no longer blocks "
+                                    "this pull request.")
+            outcome.actions.append(f"dismissed review {review.id}")
+        if decision == "review_required":
             self._request_reviewers(req, outcome)
         elif req.pr.draft:
             outcome.notices.append("Draft pull request: scored, but not approved.")
@@ -137,13 +194,40 @@ class Enforcer:
             self._approve(req, outcome, ours)
 
     def _request_changes(self, req: EnforceRequest, outcome: Enforcement,
-                         ours: list[Review]) -> None:
-        if any(r.state == "CHANGES_REQUESTED" and r.commit_id == req.pr.head_sha for r in ours):
-            return
-        comments = line_comments(req.result.findings, req.commentable)
+                         blocking: list[Review]) -> None:
+        """At most one active blocking review of ours: the one on this head is updated, a
+        new head gets a new review and the older ones are dismissed after it exists."""
         body = (f"{REVIEW_MARKER}\n**VeroField Governance blocked this pull request.** "
                 f"{markdown_text(req.result.decision_reason)}")
-        self.api.create_review(req.pr.number, req.pr.head_sha, "REQUEST_CHANGES", body, comments)
+        current = [r for r in blocking if r.commit_id == req.pr.head_sha]
+        if current:
+            keep = current[-1]
+            if keep.body != body:
+                self.api.update_review(req.pr.number, keep.id, body)
+                outcome.actions.append(f"updated review {keep.id}")
+        else:
+            self._create_blocking_review(req, outcome, body)
+            keep = None
+        for review in blocking:
+            if keep is None or review.id != keep.id:
+                self.api.dismiss_review(req.pr.number, review.id,
+                                        "Replaced by VeroScore's review of the latest push.")
+                outcome.actions.append(f"dismissed review {review.id}")
+
+    def _create_blocking_review(self, req: EnforceRequest, outcome: Enforcement,
+                                body: str) -> None:
+        comments = line_comments(req.result.findings, req.commentable)
+        try:
+            self.api.create_review(req.pr.number, req.pr.head_sha, "REQUEST_CHANGES", body,
+                                   comments)
+        except GitHubError as exc:
+            if exc.status != 422 or not comments:
+                raise
+            # One line GitHub cannot place fails the whole review: block without them.
+            self.api.create_review(req.pr.number, req.pr.head_sha, "REQUEST_CHANGES", body, [])
+            outcome.notices.append(f"GitHub refused the review's line comments ({exc.status}: "
+                                   f"{exc.message}); the review was posted without them.")
+            comments = []
         outcome.actions.append(f"requested changes with {len(comments)} line comment(s)")
 
     def _request_reviewers(self, req: EnforceRequest, outcome: Enforcement) -> None:

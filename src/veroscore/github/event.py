@@ -32,6 +32,8 @@ class PullRequestInfo:
     body: str
     draft: bool
     head_repo: str
+    state: str = "open"
+    merged: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class ActionsContext:
     output_path: Path | None
     summary_path: Path | None
     temp_dir: Path
+    job: str = ""
+    run_attempt: str = ""
 
     @property
     def run_url(self) -> str:
@@ -80,6 +84,8 @@ def pull_request_from_payload(pr: Mapping[str, Any]) -> PullRequestInfo:
         body=str(pr.get("body") or ""),
         draft=bool(pr.get("draft", False)),
         head_repo=str((head.get("repo") or {}).get("full_name", "")),
+        state=str(pr.get("state") or "open"),
+        merged=bool(pr.get("merged") or pr.get("merged_at")),
     )
 
 
@@ -109,4 +115,6 @@ def load_context(env: Mapping[str, str]) -> ActionsContext:
         output_path=_optional_path(env.get("GITHUB_OUTPUT")),
         summary_path=_optional_path(env.get("GITHUB_STEP_SUMMARY")),
         temp_dir=Path(env.get("RUNNER_TEMP") or env.get("TMPDIR") or "/tmp"),
+        job=env.get("GITHUB_JOB", ""),
+        run_attempt=env.get("GITHUB_RUN_ATTEMPT", ""),
     )

@@ -10,13 +10,15 @@ import jinja2
 
 from veroscore import __version__
 from veroscore.detect.finding import Finding
-from veroscore.report.escape import markdown_code, markdown_text, terminal_text
+from veroscore.report.escape import clip, markdown_code, markdown_text, terminal_text
 from veroscore.report.sarif import sarif_document
 from veroscore.resources import resource_dir
 from veroscore.score.result import ScoreResult
 
 FORMATS = ("text", "json", "markdown", "sarif")
 MAX_LISTED_FINDINGS = 50
+MAX_LISTED_EXTRAS = 30
+"""Compliance gaps, notes and skipped files listed in the comment (each clipped too)."""
 MAX_COMMENT_CHARS = 65_000
 """GitHub rejects comment bodies over 65,536 characters; keep a margin."""
 COMMENT_MARKER = "<!-- veroscore:report -->"
@@ -33,6 +35,8 @@ class RunInfo:
     trace_id: str
     run_url: str = ""
     color: bool = False
+    pending_policy: tuple[str, ...] = ()
+    """Policy files the PR changes: scored under the base's, listed in the comment."""
 
 
 def _environment(color: bool) -> jinja2.Environment:
@@ -43,6 +47,7 @@ def _environment(color: bool) -> jinja2.Environment:
     env.filters["md"] = markdown_text
     env.filters["mdcode"] = markdown_code
     env.filters["tty"] = terminal_text
+    env.filters["clip"] = clip
     env.filters["color"] = lambda text, name: (
         f"\033[{_ANSI[name]}m{text}\033[0m" if color else str(text))
     return env
@@ -67,11 +72,19 @@ def render_score(result: ScoreResult, fmt: str, run: RunInfo) -> str:
     return render_template("report.txt.j2", color=run.color, result=result, run=run)
 
 
+_COMMENT_BUDGETS = ((MAX_LISTED_FINDINGS, MAX_LISTED_EXTRAS), (MAX_LISTED_FINDINGS, 5),
+                    (MAX_LISTED_FINDINGS, 0), (20, 0), (5, 0), (0, 0))
+"""(findings, other list items) per attempt: the compliance gaps, notes and skipped files
+(text a PR author can make long) shrink first; the findings only after them."""
+
+
 def render_comment(result: ScoreResult, run: RunInfo) -> str:
-    """The PR comment, listing fewer findings until it fits GitHub's size limit."""
+    """The PR comment, cut to GitHub's size limit after the findings, never instead of
+    them: long author-controlled sections shrink first, then the finding list."""
     body = ""
-    for listed in (MAX_LISTED_FINDINGS, 20, 5, 0):
-        body = render_template("comment.md.j2", result=result, run=run, max_findings=listed)
+    for listed, extras in _COMMENT_BUDGETS:
+        body = render_template("comment.md.j2", result=result, run=run, max_findings=listed,
+                               max_extras=extras)
         if len(body) <= MAX_COMMENT_CHARS:
             return body
     cut = body[:MAX_COMMENT_CHARS - 200]
