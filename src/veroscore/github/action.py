@@ -207,8 +207,6 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
     comment = render_comment(result, run)
     paths = _write_report_files(ctx, result, run)
     _annotate(result)
-    notices, spool_file = _record(ctx, inputs, record_from_result(result, run.trace_id,
-                                                                  duration_ms))
     if inputs.dry_run:
         enforcement = Enforcement(notices=["dry-run: nothing was written to GitHub."])
         write_stdout(comment)
@@ -219,6 +217,9 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
             pr=pr, result=result, comment_body=comment, config=config, run_url=ctx.run_url,
             comment_marker=COMMENT_MARKER,
             commentable={f.path: frozenset(f.added_lines) for f in changes.files}))
+    # Recorded after enforcing: the gate never waits for, or depends on, the store.
+    notices, spool_file = _record(ctx, inputs, record_from_result(result, run.trace_id,
+                                                                  duration_ms))
     notices += enforcement.notices
     for notice in notices:
         write_command("warning", notice)
@@ -248,7 +249,10 @@ def _record(ctx: ActionsContext, inputs: ActionInputs, record: ScoreRecord
     if url is None or inputs.dry_run:
         return [], None
     outcome = record_or_spool(url, record, ctx.temp_dir / "veroscore" / "spool")
-    return ([outcome.message] if outcome.spool_file else []), outcome.spool_file
+    if outcome.summary_markdown:
+        append_summary(ctx.summary_path, outcome.summary_markdown)
+    failed = outcome.spool_file or outcome.spool_error
+    return ([outcome.message] if failed else []), outcome.spool_file
 
 
 def _write_report_files(ctx: ActionsContext, result: ScoreResult, run: RunInfo
