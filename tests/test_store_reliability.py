@@ -206,7 +206,8 @@ def test_a_locked_table_spools_within_the_lock_timeout(
 def test_a_statement_that_runs_too_long_is_cut(pg_db: str, store_url: str,
                                                session_result: ScoreResult) -> None:
     with psycopg.connect(pg_db, autocommit=True) as conn:
-        conn.execute("""CREATE OR REPLACE FUNCTION veroscore.health_snapshot(p_stuck_minutes int)
+        conn.execute("""CREATE OR REPLACE FUNCTION veroscore.health_snapshot(
+            p_stuck_minutes int DEFAULT 60)
             RETURNS jsonb LANGUAGE sql AS $$ SELECT to_jsonb(pg_sleep(5)::text) $$""")
     store = PostgresStore(store_url, StoreSettings(statement_timeout_ms=300))
     started = time.monotonic()
