@@ -59,7 +59,7 @@ def spool(record: ScoreRecord, folder: Path) -> Path:
     data = (spool_line(record) + "\n").encode("ascii")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
     except OSError as exc:
         raise SpoolError(f"cannot write the spool file {path}: {_reason(exc)}") from None
     try:
