@@ -18,7 +18,7 @@ import pytest
 import structlog
 from psycopg.types.json import Jsonb
 
-from tests.helpers import changeset_of, run_cli
+from tests.helpers import changeset_of, new_file_patch, run_cli
 from veroscore.config import Config
 from veroscore.detect.engine import detect
 from veroscore.maintenance import check_health
@@ -182,8 +182,7 @@ def test_a_locked_table_spools_within_the_lock_timeout(
     """Another connection holds pr_scores in ACCESS EXCLUSIVE mode: recording gives up after
     the 500 ms lock time-out and spools; `veroscore score` says so and exits by fail-on."""
     patch = tmp_path / "change.patch"
-    patch.write_text("diff --git a/a.py b/a.py\nnew file mode 100644\n--- /dev/null\n"
-                     "+++ b/a.py\n@@ -0,0 +1 @@\n+X = 1\n")
+    patch.write_text(new_file_patch("docs/notes.txt", ["a note"]))
     monkeypatch.setenv("VEROSCORE_SPOOL_DIR", str(tmp_path / "spool"))
     monkeypatch.setenv("VEROSCORE_STORE_LOCK_TIMEOUT_MS", "500")
     with psycopg.connect(pg_db) as locker:
@@ -196,7 +195,7 @@ def test_a_locked_table_spools_within_the_lock_timeout(
                       "--fail-on", "review_required")
     assert outcome.spool_file is not None and "lock timeout" in outcome.error
     assert 0.5 <= elapsed < 2.5, elapsed
-    assert run.code == 1  # the decision (review_required: no tests) met --fail-on
+    assert run.code == 1  # the decision (review_required: no pipeline section) met --fail-on
     assert "did not answer in time" in run.err and "lock timeout" in run.err
     assert "veroscore store replay" in run.err
     assert spooled_lines(tmp_path / "spool") == 1

@@ -227,13 +227,13 @@ def test_two_patches_with_one_file_name_are_two_rows(
     for name, value in (("one", 1), ("two", 2)):
         (tmp_path / name).mkdir()
         patches.append(tmp_path / name / "fix.patch")
-        patches[-1].write_text(new_file_patch("src/a.py", [f"X = {value}"]))
+        patches[-1].write_text(new_file_patch("docs/notes.txt", [f"step {value}"]))
     assert run_cli(capsys, "score", "--patch", str(patches[0]), "--store", store).code == 0
     assert run_cli(capsys, "score", "--patch", str(patches[1]), "--store", store).code == 0
     rerun = run_cli(capsys, "score", "--patch", str(patches[0]), "--store", store)
     assert "already recorded" in rerun.err
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(
-        new_file_patch("src/a.py", ["X = 3"]).encode())))
+        new_file_patch("docs/notes.txt", ["step 3"]).encode())))
     assert run_cli(capsys, "score", "--patch", "-", "--store", store).code == 0
     if backend == "sqlite":
         assert rows(tmp_path / "s.db") == 3
