@@ -336,3 +336,25 @@ def test_database_urls_are_redacted_on_every_store_surface(
     assert SECRET not in outcome.message and SECRET not in outcome.spool_file.read_text()
     replayed = run_cli(capsys, "store", "replay", str(outcome.spool_file), "--store", url)
     assert replayed.code == 2 and SECRET not in replayed.out + replayed.err
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_database_urls_are_redacted_in_reports(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path, fmt: str) -> None:
+    """A finding's line holding every URL form: the snippet shows none of the passwords."""
+    target = tmp_path / "deploy.txt"
+    target.write_text(" ".join(f"DB{i}={url}" for i, url in enumerate(URL_FORMS[:7])) + "\n")
+    run = run_cli(capsys, "scan", str(target), "--format", fmt)
+    assert run.code == 0 and "secret-database-url-password" in run.out
+    assert fmt != "json" or "[REDACTED]" in run.json()["findings"][0]["snippet"]
+    assert SECRET not in run.out + run.err and SECRET.replace(".", "%2E") not in run.out
+
+
+def test_the_stored_record_holds_no_credentials(tmp_path: Path, result: ScoreResult) -> None:
+    url = f"postgresql://app@db.example.com/app?password={SECRET}"
+    record = record_from_result(dataclasses.replace(result, decision_reason=f"see {url}"), "t")
+    assert SECRET not in json.dumps(record.payload)
+    store = SqliteStore(tmp_path / "s.db")
+    assert store.record(record) is True
+    store.close()
+    assert SECRET.encode() not in (tmp_path / "s.db").read_bytes()

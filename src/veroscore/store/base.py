@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from veroscore.detect.secret_patterns import redact_data
 from veroscore.diff.model import ChangeSet
 from veroscore.score.result import ScoreResult
 
@@ -61,13 +62,15 @@ def record_from_result(result: ScoreResult, trace_id: str,
                        scan_duration_ms: int | None = None,
                        change_hash: str | None = None) -> ScoreRecord:
     """The record of one scoring run (the duration is not part of the deterministic result,
-    so the caller that measured it passes it; `change_hash` when there is no commit)."""
-    payload = {**result.to_dict(), "trace_id": trace_id, "scan_duration_ms": scan_duration_ms}
+    so the caller that measured it passes it; `change_hash` when there is no commit). Every
+    string is redacted: the store and the spool never hold a credential."""
+    data = {**result.to_dict(), "trace_id": trace_id, "scan_duration_ms": scan_duration_ms}
     if change_hash:
-        payload["change_hash"] = change_hash
-    return ScoreRecord(repository=result.repository, pr_number=result.pr_number,
-                       head_sha=result.head_sha, config_hash=result.config_hash,
-                       engine_version=result.engine_version, trace_id=trace_id,
+        data["change_hash"] = change_hash
+    payload: dict[str, Any] = redact_data(data)  # type: ignore[assignment]
+    return ScoreRecord(repository=payload["repository"], pr_number=payload["pr_number"],
+                       head_sha=payload["head_sha"], config_hash=payload["config_hash"],
+                       engine_version=payload["engine_version"], trace_id=payload["trace_id"],
                        payload=payload)
 
 
