@@ -5,6 +5,8 @@ privileges across migration re-runs, and the session life cycle as `health` judg
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import socket
 import threading
 import time
@@ -215,6 +217,35 @@ def test_a_statement_that_runs_too_long_is_cut(pg_db: str, store_url: str,
     assert time.monotonic() - started < 3
     assert not report.healthy and "store unreachable" in report.problems[0]
     assert "statement timeout" in report.problems[0]
+
+
+def test_a_frozen_server_is_cut_at_the_client_deadline(pg_db: str, store_url: str,
+                                                       tmp_path: Path,
+                                                       session_result: ScoreResult) -> None:
+    """Every server process of the database is stopped (SIGSTOP) after the store connected:
+    the server cannot enforce its own time-outs, so the client deadline must."""
+    settings = StoreSettings(statement_timeout_ms=500, client_grace_s=1, connect_timeout_s=2)
+    store = PostgresStore(store_url, settings)
+    store.check_schema()
+    database = pg_db.rsplit("/", 1)[1]
+    with psycopg.connect(pg_db) as conn:
+        pids = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+            "pg_backend_pid()", (database,))]
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreFailure) as frozen:
+            store.record(pr_record(session_result, 1))
+        elapsed = time.monotonic() - started
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+        store.close()
+    assert frozen.value.kind == "timeout" and "no answer within 1.5 s" in str(frozen.value)
+    assert 1.4 <= elapsed < 4, elapsed
 
 
 @pytest.fixture

@@ -5,13 +5,22 @@ Made for poolers in transaction mode (Supabase's port 6543, PgBouncer): no serve
 prepared statements (`prepare_threshold=None`) and no session state: each call is one
 transaction that sets its own time-outs with `set_config(…, is_local => true)`. TCP
 keepalives and the connect time-out are libpq parameters, which poolers never see.
+
+The server enforces those time-outs only while it runs. A server (or pooler) that stops
+answering altogether, a frozen process or a black-holed network, would still hold the
+client forever, so each transaction also has a client-side deadline (statement time-out
+plus a grace period): when it passes, the socket is shut down and the call fails as a
+time-out.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -78,6 +87,29 @@ def connect(url: str, settings: StoreSettings, **kwargs: Any
                                           f"{first_line(exc)}", exc.sqlstate or "") from None
 
 
+class Deadline:
+    """Shut the connection's socket down if the block takes longer than `seconds`."""
+
+    def __init__(self, conn: psycopg.Connection[Any], seconds: float) -> None:
+        self._conn = conn
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+        self.passed = False
+
+    def _cut(self) -> None:
+        self.passed = True
+        with contextlib.suppress(OSError, psycopg.Error), \
+                socket.socket(fileno=os.dup(self._conn.fileno())) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
 class PostgresStore:
     def __init__(self, url: str, settings: StoreSettings | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -92,14 +124,19 @@ class PostgresStore:
         """Run `work` in one transaction with this store's time-outs; retry serialization
         failures and deadlocks a bounded number of times with jitter."""
         s = self._settings
+        seconds = s.statement_timeout_ms / 1000 + s.client_grace_s
         for attempt in range(s.retries + 1):
+            deadline = Deadline(self._conn, seconds)
             try:
-                with self._conn.transaction():
+                with deadline, self._conn.transaction():
                     self._conn.execute(SET_TIMEOUTS_SQL, (
                         str(s.statement_timeout_ms), str(s.lock_timeout_ms),
                         str(s.idle_in_transaction_timeout_ms)))
                     return work(self._conn)
             except psycopg.Error as exc:
+                if deadline.passed:
+                    raise StoreFailure("timeout", f"{what} failed on {redact_url(self._url)}: "
+                                       f"no answer within {seconds:g} s") from None
                 if exc.sqlstate in RETRYABLE and attempt < s.retries:
                     self.retries_used += 1
                     self._sleep(random.uniform(0, s.retry_base_delay_s * 2 ** attempt))

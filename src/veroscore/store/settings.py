@@ -28,6 +28,7 @@ class StoreSettings(BaseModel):
     keepalives_idle_s: int = Field(default=30, ge=1, le=7200)
     keepalives_interval_s: int = Field(default=10, ge=1, le=600)
     keepalives_count: int = Field(default=3, ge=1, le=100)
+    client_grace_s: float = Field(default=5.0, ge=0, le=600)
     http_timeout_s: float = Field(default=20.0, gt=0, le=600)
     retries: int = Field(default=4, ge=0, le=20)
     retry_base_delay_s: float = Field(default=0.05, ge=0, le=10)
