@@ -51,3 +51,26 @@ def pg_db(pg_empty: str) -> str:
     """A migrated database."""
     migrate(pg_empty)
     return pg_empty
+
+
+def _through(mode: str, url: str) -> str:
+    """`url` itself (direct), or the same database through the test PgBouncer."""
+    if mode == "direct":
+        return url
+    pooler = os.environ.get("VEROSCORE_TEST_POOLER_URL")
+    if not pooler:
+        pytest.skip("VEROSCORE_TEST_POOLER_URL is not set: scripts/pg starts PgBouncer")
+    return pooler.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["direct", "pgbouncer"])
+def store_url(request: pytest.FixtureRequest, pg_db: str) -> str:
+    """The migrated database as the store sees it: directly, and through PgBouncer in
+    transaction mode. Tests inspect and set up data through `pg_db` (direct)."""
+    return _through(request.param, pg_db)
+
+
+@pytest.fixture(params=["direct", "pgbouncer"])
+def store_url_empty(request: pytest.FixtureRequest, pg_empty: str) -> str:
+    """An empty database, directly and through PgBouncer (for `db migrate`)."""
+    return _through(request.param, pg_empty)

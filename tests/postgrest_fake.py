@@ -5,6 +5,9 @@ Requests are checked the way PostgREST checks them: `apikey` and `Authorization`
 `Accept-Profile` (GET) / `Content-Profile` (POST) naming an exposed schema. RPC calls use
 named arguments; table reads support the `select`, `eq.`, `order` and `limit` parameters
 supabase-py sends. So the Supabase back-end is tested against the same SQL as Postgres.
+`faults` queues PostgREST-shaped failures (or transport exceptions) per endpoint name, served
+before the real answer: the error bodies PostgREST sends for a missing function, a denied
+permission, a statement time-out, a deadlock.
 """
 
 from __future__ import annotations
@@ -32,12 +35,23 @@ class FakePostgrest:
     database_url: str
     exposed_schemas: tuple[str, ...] = ("public", "veroscore")
     requests: list[httpx.Request] = field(default_factory=list)
+    faults: dict[str, list[httpx.Response | Exception]] = field(default_factory=dict)
 
     def install(self, mock: respx.MockRouter) -> None:
         mock.post(url__regex=re.escape(self.base_url) + r"/rest/v1/rpc/\w+").mock(
             side_effect=self._rpc)
         mock.get(url__regex=re.escape(self.base_url) + r"/rest/v1/\w+.*").mock(
             side_effect=self._select)
+
+    def _fault(self, request: httpx.Request) -> httpx.Response | None:
+        """The next queued fault of this endpoint (RPC function or table), if any."""
+        queue = self.faults.get(urlparse(str(request.url)).path.rsplit("/", 1)[-1])
+        if not queue:
+            return None
+        fault = queue.pop(0)
+        if isinstance(fault, Exception):
+            raise fault
+        return fault
 
     def _error(self, status: int, code: str, message: str) -> httpx.Response:
         return httpx.Response(status, json={"code": code, "details": None, "hint": None,
@@ -75,6 +89,9 @@ class FakePostgrest:
         checked = self._admit(request, "content-profile")
         if isinstance(checked, httpx.Response):
             return checked
+        fault = self._fault(request)
+        if fault is not None:
+            return fault
         role, schema = checked
         function = urlparse(str(request.url)).path.rsplit("/", 1)[-1]
         args = json.loads(request.content or b"{}")
@@ -89,6 +106,9 @@ class FakePostgrest:
         checked = self._admit(request, "accept-profile")
         if isinstance(checked, httpx.Response):
             return checked
+        fault = self._fault(request)
+        if fault is not None:
+            return fault
         role, schema = checked
         parsed = urlparse(str(request.url))
         table = parsed.path.rsplit("/", 1)[-1]

@@ -237,7 +237,7 @@ def test_store_down_spools_and_replay_inserts_exactly_once(
     assert "s3cretpw0rd" not in down.err
     first = run_cli(capsys, "store", "replay", str(spooled[0]), "--store", pg_db)
     second = run_cli(capsys, "store", "replay", str(spooled[0]), "--store", pg_db)
-    assert first.out.startswith("1 score(s) inserted, 0 already recorded")
-    assert second.out.startswith("0 score(s) inserted, 1 already recorded")
+    assert first.out.startswith("1 inserted, 0 already present, 0 rejected")
+    assert second.out.startswith("0 inserted, 1 already present, 0 rejected")
     with psycopg.connect(pg_db) as conn:
         assert conn.execute("SELECT count(*) FROM veroscore.pr_scores").fetchone() == (1,)

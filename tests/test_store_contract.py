@@ -11,6 +11,7 @@ import psycopg
 import pytest
 import respx
 
+from tests.conftest import _through
 from tests.helpers import changeset_of, make_jwt
 from tests.postgrest_fake import FakePostgrest
 from veroscore.config import Config
@@ -19,6 +20,7 @@ from veroscore.errors import StoreError
 from veroscore.score.engine import score_change
 from veroscore.score.result import ScoreResult
 from veroscore.store.base import Store, record_from_result
+from veroscore.store.failure import StoreFailure
 from veroscore.store.sqlite import SqliteStore
 from veroscore.store.url import open_store
 
@@ -33,7 +35,7 @@ def scored(head: str, pr: int = 7, head_ref: str = "feature") -> ScoreResult:
     return score_change(changes, detect(changes, Config(), use_semgrep=False), Config())
 
 
-@pytest.fixture(params=["sqlite", "postgres", "supabase"])
+@pytest.fixture(params=["sqlite", "postgres", "pgbouncer", "supabase"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "sqlite":
         backend: Store | None = SqliteStore(tmp_path / "s.db")
@@ -42,8 +44,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         backend.close()
         return
     url = request.getfixturevalue("pg_db")
-    if request.param == "postgres":
-        backend = open_store(url)
+    if request.param in ("postgres", "pgbouncer"):
+        backend = open_store(_through("direct" if request.param == "postgres" else "pgbouncer",
+                                      url))
         assert backend is not None
         yield backend
         backend.close()
@@ -83,20 +86,22 @@ def test_supabase_rejects_unexposed_schema_and_anon_key(pg_db: str) -> None:
         hidden = open_store("supabase", {"SUPABASE_URL": SUPABASE_URL,
                                          "SUPABASE_SERVICE_ROLE_KEY": make_jwt("service_role")})
         assert hidden is not None
-        with pytest.raises(StoreError, match="The schema must be one of the following"):
+        with pytest.raises(StoreFailure, match="The schema must be one of the following") as hid:
             hidden.record(record_from_result(scored("a" * 40), "t"))
+        assert hid.value.kind == "schema"
         fake.exposed_schemas = ("public", "veroscore")
         anon = open_store("supabase", {"SUPABASE_URL": SUPABASE_URL,
                                        "SUPABASE_KEY": make_jwt("anon")})
         assert anon is not None
-        with pytest.raises(StoreError, match="permission denied"):
+        with pytest.raises(StoreFailure, match="permission denied") as denied:
             anon.record(record_from_result(scored("a" * 40), "t"))
+        assert denied.value.kind == "permission"
     with psycopg.connect(pg_db) as conn:
         assert conn.execute("SELECT count(*) FROM veroscore.pr_scores").fetchone() == (0,)
-    rpc = fake.requests[0]
-    assert rpc.url.path == "/rest/v1/rpc/record_pr_score"
-    assert rpc.headers["content-profile"] == "veroscore"
-    assert rpc.headers["authorization"] == f"Bearer {make_jwt('service_role')}"
+    check = fake.requests[0]
+    assert check.url.path == "/rest/v1/schema_version"
+    assert check.headers["accept-profile"] == "veroscore"
+    assert check.headers["authorization"] == f"Bearer {make_jwt('service_role')}"
 
 
 def test_supabase_store_needs_url_and_key() -> None:

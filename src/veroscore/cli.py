@@ -35,7 +35,7 @@ from veroscore.score.decision import meets_fail_on
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
 from veroscore.store import default_store_url, open_store
-from veroscore.store.base import ServerStore, Store, record_from_result
+from veroscore.store.base import ServerStore, Store, change_hash_of, record_from_result
 from veroscore.store.recorder import record_or_spool
 from veroscore.store.spool import default_spool_dir, replay
 from veroscore.store.url import open_server_store, server_store_url
@@ -100,7 +100,8 @@ def _add_server_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     migrate_cmd.add_argument("--database-url", help="Postgres URL (default: DATABASE_URL)")
     sessions = commands.add_parser("sessions", help="Auto-PR sessions").add_subparsers(
         dest="sessions_command", required=True, parser_class=_Parser)
-    timeout = sessions.add_parser("timeout", help="move idle active sessions to idle")
+    timeout = sessions.add_parser("timeout", help="move active sessions idle past the limit: "
+                                  "without a PR to timed_out, with PRs to awaiting_review")
     timeout.add_argument("--idle-minutes", type=int, default=DEFAULT_IDLE_MINUTES)
     timeout.add_argument("--store", help=store_help)
     health = commands.add_parser("health", help="check the store; exit 1 when unhealthy")
@@ -157,14 +158,16 @@ def _use_color(args: argparse.Namespace) -> bool:
             and os.environ.get("TERM") != "dumb")
 
 
-def _record(result: ScoreResult, store_url: str, trace_id: str, duration_ms: int) -> None:
-    """Record the score; when the store fails, spool it and say where."""
+def _record(result: ScoreResult, store_url: str, trace_id: str, duration_ms: int,
+            change_hash: str | None = None) -> None:
+    """Record the score; when the store fails, spool it and say where (never raises)."""
     if store_url == "none":
         return
-    outcome = record_or_spool(store_url, record_from_result(result, trace_id, duration_ms),
-                              default_spool_dir())
-    if outcome.spool_file is not None:
-        print(f"veroscore: warning: {outcome.message}", file=sys.stderr)
+    outcome = record_or_spool(store_url, record_from_result(result, trace_id, duration_ms,
+                                                            change_hash), default_spool_dir())
+    if outcome.message:
+        level = "note" if outcome.already_recorded else "warning"
+        print(f"veroscore: {level}: {outcome.message}", file=sys.stderr)
 
 
 def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
@@ -175,7 +178,8 @@ def cmd_score(args: argparse.Namespace, trace_id: str) -> int:
     run = RunInfo(trace_id=trace_id, color=_use_color(args))
     duration_ms = round((time.perf_counter() - started) * 1000)
     _emit(render_score(result, args.format, run), args.output)
-    _record(result, args.store or default_store_url(), trace_id, duration_ms)
+    _record(result, args.store or default_store_url(), trace_id, duration_ms,
+            change_hash_of(changes) if args.patch is not None else None)
     structlog.get_logger().info("scored", decision=result.decision,
                                 score=result.stabilized_score, duration_ms=duration_ms)
     failed = meets_fail_on(result.decision, args.fail_on or config.fail_on)
@@ -230,15 +234,15 @@ def cmd_rescore(args: argparse.Namespace, trace_id: str) -> int:
 
 
 def cmd_db(args: argparse.Namespace, trace_id: str) -> int:
-    from veroscore.store.migrate import latest_version, migrate
+    from veroscore.store.migrate import migrate
     url = args.database_url or os.environ.get("DATABASE_URL")
     if not url:
         raise InputError("db migrate needs --database-url or DATABASE_URL")
-    applied = migrate(url)
-    for migration in applied:
+    run = migrate(url)
+    for migration in run.applied:
         print(f"applied {migration.version} {migration.name}")
-    print(f"schema is current (version {latest_version()})" if not applied
-          else f"{len(applied)} migration(s) applied")
+    print(f"{len(run.applied)} migration(s) applied; schema version {run.final_version}"
+          if run.applied else f"schema is current (version {run.final_version})")
     return EXIT_OK
 
 
@@ -248,7 +252,8 @@ def cmd_sessions(args: argparse.Namespace, trace_id: str) -> int:
         moved = store.timeout_sessions(args.idle_minutes)
     finally:
         store.close()
-    print(f"{moved} session(s) idle for more than {args.idle_minutes} minutes moved to idle")
+    print(f"{moved} session(s) active and idle for more than {args.idle_minutes} minutes "
+          "moved (without a PR to timed_out, with PRs to awaiting_review)")
     return EXIT_OK
 
 
@@ -287,12 +292,18 @@ def cmd_store(args: argparse.Namespace, trace_id: str) -> int:
         raise InputError("store replay needs a store")
     try:
         result = replay(args.file, store)
-        if server is not None and result.inserted:
+        if server is not None and result.inserted and not result.store_error:
             server.record_metric("store_errors", result.inserted, {"source": "replay"})
     finally:
         store.close()
-    print(f"{result.inserted} score(s) inserted, {result.already_recorded} already recorded")
-    return EXIT_OK
+    for rejected in result.rejected:
+        print(f"veroscore: rejected {rejected}", file=sys.stderr)
+    print(f"{result.inserted} inserted, {result.already_recorded} already present, "
+          f"{len(result.rejected)} rejected")
+    if result.store_error:
+        print(f"veroscore: error: replay stopped, {result.not_sent} record(s) not sent "
+              f"(running it again is safe): {result.store_error}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_ERROR
 
 
 _COMMANDS = {"score": cmd_score, "scan": cmd_scan, "history": cmd_history,

@@ -169,21 +169,23 @@ ALTER TABLE veroscore.system_metrics ENABLE ROW LEVEL SECURITY;
 ALTER TABLE veroscore.audit_log ENABLE ROW LEVEL SECURITY;
 
 -- Explicit grants: Supabase no longer grants new tables to the API roles automatically.
+-- The tables are named (on a first run they are all the schema has, so the effect is that
+-- of ALL TABLES): running this file again must leave later objects' privileges unchanged.
 REVOKE ALL ON SCHEMA veroscore FROM PUBLIC;
-REVOKE ALL ON ALL TABLES IN SCHEMA veroscore FROM PUBLIC;
+REVOKE ALL ON veroscore.schema_version, veroscore.sessions, veroscore.changes_queue, veroscore.pr_scores, veroscore.detection_results, veroscore.idempotency_keys, veroscore.system_metrics, veroscore.audit_log FROM PUBLIC;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
         EXECUTE 'REVOKE ALL ON SCHEMA veroscore FROM anon';
-        EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA veroscore FROM anon';
+        EXECUTE 'REVOKE ALL ON veroscore.schema_version, veroscore.sessions, veroscore.changes_queue, veroscore.pr_scores, veroscore.detection_results, veroscore.idempotency_keys, veroscore.system_metrics, veroscore.audit_log FROM anon';
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
         EXECUTE 'REVOKE ALL ON SCHEMA veroscore FROM authenticated';
-        EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA veroscore FROM authenticated';
+        EXECUTE 'REVOKE ALL ON veroscore.schema_version, veroscore.sessions, veroscore.changes_queue, veroscore.pr_scores, veroscore.detection_results, veroscore.idempotency_keys, veroscore.system_metrics, veroscore.audit_log FROM authenticated';
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
         EXECUTE 'GRANT USAGE ON SCHEMA veroscore TO service_role';
-        EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA veroscore TO service_role';
+        EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON veroscore.schema_version, veroscore.sessions, veroscore.changes_queue, veroscore.pr_scores, veroscore.detection_results, veroscore.idempotency_keys, veroscore.system_metrics, veroscore.audit_log TO service_role';
     END IF;
 END
 $$;

@@ -302,20 +302,22 @@ RETURNS jsonb LANGUAGE sql SECURITY INVOKER SET search_path = '' AS $$
 $$;
 
 -- Functions are executable by PUBLIC by default; only service_role may call these.
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA veroscore FROM PUBLIC;
+-- Objects are named (on a first run they are all the schema has, so the effect is that of
+-- ALL FUNCTIONS / ALL TABLES): running this file again leaves later objects' privileges alone.
+REVOKE EXECUTE ON FUNCTION veroscore.touch_updated_at(), veroscore.audit(text, text, text, integer, uuid, jsonb, jsonb, text), veroscore.increment_session_stats(text, integer, integer, integer), veroscore.set_session_status(text, text, integer, text), veroscore.record_pr_score(jsonb), veroscore.timeout_idle_sessions(integer), veroscore.cleanup_expired_idempotency(), veroscore.archive_old_metrics(integer), veroscore.record_metric(text, numeric, text, jsonb), veroscore.health_snapshot(integer), veroscore.dashboard_summary() FROM PUBLIC;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
-        EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA veroscore FROM anon';
-        EXECUTE 'REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA veroscore FROM anon';
+        EXECUTE 'REVOKE ALL ON veroscore.schema_version, veroscore.sessions, veroscore.changes_queue, veroscore.pr_scores, veroscore.detection_results, veroscore.idempotency_keys, veroscore.system_metrics, veroscore.audit_log, veroscore.v_active_sessions, veroscore.v_pr_score_summary, veroscore.v_system_health FROM anon';
+        EXECUTE 'REVOKE EXECUTE ON FUNCTION veroscore.touch_updated_at(), veroscore.audit(text, text, text, integer, uuid, jsonb, jsonb, text), veroscore.increment_session_stats(text, integer, integer, integer), veroscore.set_session_status(text, text, integer, text), veroscore.record_pr_score(jsonb), veroscore.timeout_idle_sessions(integer), veroscore.cleanup_expired_idempotency(), veroscore.archive_old_metrics(integer), veroscore.record_metric(text, numeric, text, jsonb), veroscore.health_snapshot(integer), veroscore.dashboard_summary() FROM anon';
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
-        EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA veroscore FROM authenticated';
-        EXECUTE 'REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA veroscore FROM authenticated';
+        EXECUTE 'REVOKE ALL ON veroscore.schema_version, veroscore.sessions, veroscore.changes_queue, veroscore.pr_scores, veroscore.detection_results, veroscore.idempotency_keys, veroscore.system_metrics, veroscore.audit_log, veroscore.v_active_sessions, veroscore.v_pr_score_summary, veroscore.v_system_health FROM authenticated';
+        EXECUTE 'REVOKE EXECUTE ON FUNCTION veroscore.touch_updated_at(), veroscore.audit(text, text, text, integer, uuid, jsonb, jsonb, text), veroscore.increment_session_stats(text, integer, integer, integer), veroscore.set_session_status(text, text, integer, text), veroscore.record_pr_score(jsonb), veroscore.timeout_idle_sessions(integer), veroscore.cleanup_expired_idempotency(), veroscore.archive_old_metrics(integer), veroscore.record_metric(text, numeric, text, jsonb), veroscore.health_snapshot(integer), veroscore.dashboard_summary() FROM authenticated';
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
-        EXECUTE 'GRANT SELECT ON ALL TABLES IN SCHEMA veroscore TO service_role';
-        EXECUTE 'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA veroscore TO service_role';
+        EXECUTE 'GRANT SELECT ON veroscore.schema_version, veroscore.sessions, veroscore.changes_queue, veroscore.pr_scores, veroscore.detection_results, veroscore.idempotency_keys, veroscore.system_metrics, veroscore.audit_log, veroscore.v_active_sessions, veroscore.v_pr_score_summary, veroscore.v_system_health TO service_role';
+        EXECUTE 'GRANT EXECUTE ON FUNCTION veroscore.touch_updated_at(), veroscore.audit(text, text, text, integer, uuid, jsonb, jsonb, text), veroscore.increment_session_stats(text, integer, integer, integer), veroscore.set_session_status(text, text, integer, text), veroscore.record_pr_score(jsonb), veroscore.timeout_idle_sessions(integer), veroscore.cleanup_expired_idempotency(), veroscore.archive_old_metrics(integer), veroscore.record_metric(text, numeric, text, jsonb), veroscore.health_snapshot(integer), veroscore.dashboard_summary() TO service_role';
     END IF;
 END
 $$;

@@ -80,6 +80,15 @@ def is_placeholder_password(password: str) -> bool:
     return bool(_PLACEHOLDER_PASSWORDS.match(password))
 
 
+# Redaction only (never findings): credentials in URLs and connection strings of any form.
+# A URL's password runs to the last `@` of the token, so a password holding `@` is hidden
+# whole; `?password=…` query parameters and libpq `password=…` keywords are hidden too.
+_URL_PASSWORD = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@'\"]*:(?P<password>[^\s'\"]+)@")
+_CREDENTIAL_PARAMETER = re.compile(
+    r"(?P<name>\b(?:ssl)?(?:password|passwd|pwd|pass|secret|token|access_token|api_?key|apikey)"
+    r")=(?P<password>'(?:[^'\\]|\\.)*'|[^\s&'\"#;]+)", re.IGNORECASE)
+
+
 def redact(text: str) -> str:
     """Replace every known token format, every JWT and every URL password in `text`."""
     if not text:
@@ -91,7 +100,20 @@ def redact(text: str) -> str:
             text = pattern.regex.sub(_redact_url_password, text)
         else:
             text = pattern.regex.sub(REDACTED, text)
-    return text
+    text = _URL_PASSWORD.sub(_redact_url_password, text)
+    return _CREDENTIAL_PARAMETER.sub(_redact_url_password, text)
+
+
+def redact_data(value: object) -> object:
+    """`redact` applied to every string inside JSON-like data (keys included), so a
+    structure stays valid JSON where redacting its serialised text might not."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact(str(k)): redact_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_data(v) for v in value]
+    return value
 
 
 def _redact_url_password(match: re.Match[str]) -> str:

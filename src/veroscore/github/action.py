@@ -385,7 +385,10 @@ def _record(ctx: ActionsContext, inputs: ActionInputs, record: ScoreRecord
     if url is None or inputs.dry_run:
         return [], None
     outcome = record_or_spool(url, record, ctx.temp_dir / "veroscore" / "spool")
-    return ([outcome.message] if outcome.spool_file else []), outcome.spool_file
+    if outcome.summary_markdown:
+        append_summary(ctx.summary_path, outcome.summary_markdown)
+    failed = outcome.spool_file or outcome.spool_error
+    return ([outcome.message] if failed else []), outcome.spool_file
 
 
 def _write_report_files(ctx: ActionsContext, result: ScoreResult, run: RunInfo

@@ -1,4 +1,10 @@
-"""The embedded store: one SQLite file per user, same logical tables as `veroscore.*`."""
+"""The embedded store: one SQLite file per user, same logical tables as `veroscore.*`.
+
+Journal mode WAL (readers never block the writer, a crash never tears a committed score);
+writes take the write lock up front (`BEGIN IMMEDIATE`), so two writers queue on the busy
+time-out instead of failing on a lock upgrade; a store busy past the time-out is a
+`timeout` failure and the record is spooled like any other.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from veroscore.errors import StoreError
-from veroscore.store.base import HistoryRow, ScoreRecord
+from veroscore.store.base import HistoryRow, ScoreRecord, payload_problem
+from veroscore.store.failure import FailureKind, StoreFailure
 
 _SCHEMA = Path(__file__).with_name("sql") / "sqlite_schema.sql"
 
@@ -16,19 +22,38 @@ _SCHEMA = Path(__file__).with_name("sql") / "sqlite_schema.sql"
 class SqliteStore:
     """Writes each score, its findings and an audit row in one transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = 10_000) -> None:
+        self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=10)
+            self._db = sqlite3.connect(path, timeout=busy_timeout_ms / 1000,
+                                       isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.executescript(_SCHEMA.read_text(encoding="utf-8"))
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the SQLite store at {path}: {exc}") from None
-        self.path = path
+        except OSError as exc:
+            raise StoreFailure("unavailable", f"cannot open the SQLite store at {path}: "
+                                              f"{exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failure(exc, "cannot open the SQLite store") from None
+
+    def _failure(self, exc: sqlite3.Error, what: str) -> StoreFailure:
+        kind: FailureKind = "unavailable"
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            kind = "timeout"
+        elif isinstance(exc, sqlite3.IntegrityError):
+            kind = "rejected"
+        return StoreFailure(kind, f"{what} at {self.path}: {exc}")
 
     def record(self, record: ScoreRecord) -> bool:
         payload = record.payload
+        problem = payload_problem(payload)
+        if problem:
+            raise StoreFailure("rejected", f"the record was refused: {problem}")
         try:
+            self._db.execute("BEGIN IMMEDIATE")
             with self._db:
                 cursor = self._db.execute(
                     "INSERT OR IGNORE INTO pr_scores (idempotency_key, repository, pr_number, "
@@ -54,7 +79,9 @@ class SqliteStore:
                      record.trace_id))
             return True
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write to the SQLite store at {self.path}: {exc}") from None
+            if self._db.in_transaction:
+                self._db.rollback()
+            raise self._failure(exc, "cannot write to the SQLite store") from None
 
     def _insert_findings(self, score_id: int | None, payload: dict[str, Any]) -> None:
         rows = [(score_id, f["rule_id"], f["violation_type"], f["severity"], f["detector"],
@@ -77,7 +104,7 @@ class SqliteStore:
         try:
             rows = self._db.execute(query, (*params, limit)).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the SQLite store at {self.path}: {exc}") from None
+            raise self._failure(exc, "cannot read the SQLite store") from None
         return [HistoryRow(*row) for row in rows]
 
     def close(self) -> None:

@@ -8,7 +8,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     session_id      TEXT PRIMARY KEY,
     author          TEXT NOT NULL DEFAULT '',
     status          TEXT NOT NULL DEFAULT 'active'
-                    CHECK (status IN ('active', 'processing', 'completed', 'failed')),
+                    CHECK (status IN ('active', 'processing', 'awaiting_review', 'completed',
+                                      'timed_out', 'failed')),
     prs             TEXT NOT NULL DEFAULT '[]',
     total_files     INTEGER NOT NULL DEFAULT 0,
     total_lines_added   INTEGER NOT NULL DEFAULT 0,
