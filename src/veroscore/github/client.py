@@ -17,6 +17,7 @@ from github import Auth, Github, GithubException, GithubRetry
 from github.PullRequest import PullRequest
 from github.Repository import Repository
 
+from veroscore.diff.pull_request import PullFile as PullFile
 from veroscore.github.event import PullRequestInfo, pull_request_from_payload
 
 T = TypeVar("T")
@@ -33,16 +34,6 @@ class GitHubError(Exception):
     @property
     def permission_denied(self) -> bool:
         return self.status in (401, 403, 404) and "rate limit" not in self.message.lower()
-
-
-@dataclass(frozen=True)
-class PullFile:
-    filename: str
-    status: str
-    previous_filename: str | None
-    patch: str | None
-    additions: int
-    deletions: int
 
 
 @dataclass(frozen=True)
