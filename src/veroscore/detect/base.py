@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Protocol
 
@@ -37,13 +37,22 @@ class DetectionContext:
 
     changes: ChangeSet
     config: Config
+    languages_read: set[str] = field(default_factory=set, compare=False)
+    """Every language a detector asked for: what the Python detectors cover."""
 
     def files(self, *languages: str) -> Iterator[ChangedFile]:
-        """Analysable, non-excluded files, optionally of the given languages."""
+        """Analysable, non-excluded files.
+
+        With languages: the files code rules judge, of those languages (generated and
+        vendored files left out). Without: every readable file, generated ones included,
+        for searches over all text such as secrets.
+        """
+        self.languages_read.update(languages)
         for changed in self.changes.files:
             if not changed.analysable or self.is_excluded(changed.path):
                 continue
-            if not languages or changed.language in languages:
+            if not languages or (changed.language in languages
+                                 and not changed.skipped_reason):
                 yield changed
 
     @cached_property
