@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,13 +16,39 @@ from veroscore.diff import ChangedFile, ChangeSet
 MAX_SNIPPET = 200
 
 
+def _translate(glob: str) -> str:
+    """A glob as a regex where `*` and `?` stay inside one folder and `**` crosses them
+    (fnmatch's `*` crossed `/`, so `**/test_*.py` matched any file under a folder named
+    `test_something`, which an absolute `scan` path easily has)."""
+    out, i = [], 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] in "*?":
+            out.append("[^/]*" if glob[i] == "*" else "[^/]")
+            i += 1
+        elif glob[i] == "[" and "]" in glob[i + 2:]:
+            end = glob.index("]", i + 2)
+            body = glob[i + 1:end]
+            out.append("[" + ("^" + re.escape(body[1:]) if body[:1] == "!"
+                              else re.escape(body)) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return "".join(out) + r"\Z"
+
+
 @lru_cache(maxsize=64)
 def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled regex for a set of globs; `**/` also matches zero folders."""
-    variants = [*patterns, *(p[3:] for p in patterns if p.startswith("**/"))]
-    if not variants:
+    if not patterns:
         return re.compile(r"(?!)")
-    return re.compile("|".join(f"(?:{fnmatch.translate(v)})" for v in variants))
+    return re.compile("|".join(f"(?:{_translate(p)})" for p in patterns))
 
 
 def matches_any(path: str, patterns: Iterable[str]) -> bool:
