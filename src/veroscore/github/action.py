@@ -188,13 +188,21 @@ def _read_changes(ctx: ActionsContext, pr: PullRequestInfo, api: GitHubRest,
                        title=pr.title, description=pr.body, head_ref=pr.head_ref)
     try:
         files = api.pull_files(pr.number)
-        attributes = api.file_content(".gitattributes", pr.base_sha) or b""
         return read_pull_request(pr, files, ctx.repository,
                                  lambda path: api.file_content(path, pr.head_sha),
-                                 config.max_file_bytes,
-                                 attributes.decode("utf-8", errors="replace"))
+                                 config.max_file_bytes, _base_gitattributes(api, pr))
     except GitHubError as exc:
         raise InputError(f"cannot read the files of pull request #{pr.number}: {exc}") from None
+
+
+def _base_gitattributes(api: GitHubRest, pr: PullRequestInfo) -> str:
+    """The base's root .gitattributes (generated files); "" when it cannot be read, which
+    only means more files are judged by the code rules."""
+    try:
+        return (api.file_content(".gitattributes", pr.base_sha) or b"").decode(
+            "utf-8", errors="replace")
+    except GitHubError:
+        return ""
 
 
 def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullRequestInfo,
