@@ -17,9 +17,11 @@ import pytest
 from tests.helpers import GitRepo, run_cli
 from veroscore.config import Config, ScoreConfig
 from veroscore.detect.engine import detect
+from veroscore.diff.content import decode_content
 from veroscore.diff.git import GitRange, read_git_range
 from veroscore.diff.github_api import read_pull_request
 from veroscore.diff.model import Unscanned
+from veroscore.diff.patch import parse_patch
 from veroscore.diff.pull_request import PullFile, PullRequestInfo
 from veroscore.pipeline import PipelineStatus
 from veroscore.report import RunInfo, render_score
@@ -141,3 +143,20 @@ def test_semgrep_file_errors_are_unscanned_and_shown_in_every_report(
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "broken.py"
+
+
+@pytest.mark.parametrize(("data", "text"), [
+    (b"API_KEY=abc\x00def\n", "API_KEY=abcdef\n"),
+    ("\ufeffname = 'é'\n".encode("utf-16"), "\ufeffname = 'é'\n"),
+    (b"caf\xe9 = 1\n", "caf\ufffd = 1\n"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x08\x06\x00\x00\x00\x01\x02", None),
+])
+def test_text_or_binary_is_decided_by_content(data: bytes, text: str | None) -> None:
+    assert decode_content(data).text == text
+
+
+def test_patch_with_a_nul_in_an_added_line_is_read() -> None:
+    patch = ("diff --git a/.env b/.env\nnew file mode 100644\n--- /dev/null\n+++ b/.env\n"
+             f"@@ -0,0 +1,2 @@\n+DEBUG=0\n+\x00{AWS}\n")
+    [changed] = parse_patch(patch, "t.patch")
+    assert changed.unscanned_reason is None and changed.added_lines == {1: "DEBUG=0", 2: AWS}

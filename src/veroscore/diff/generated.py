@@ -47,6 +47,7 @@ _HEADER = re.compile(r"@generated\b|\bdo not edit\b|\bauto-?generated\b|\bcode g
                      re.IGNORECASE)
 _SOURCE_MAP = re.compile(r"^\s*(?://|/\*)[#@] sourceMappingURL=", re.MULTILINE)
 HEADER_LINES = 10
+PROSE_LANGUAGES = frozenset({"markdown", "text", "dotenv"})
 MINIFIED_LANGUAGES = frozenset({"javascript", "typescript", "css", "html", "json"})
 LONG_LINE = 500
 """A line this long is not written by hand; minified content is mostly such lines."""
@@ -108,6 +109,8 @@ def _by_path(path: str) -> str | None:
 
 
 def _by_content(changed: ChangedFile) -> str | None:
+    if changed.language in PROSE_LANGUAGES:
+        return None  # no code rule reads prose; "do not edit" in a README is not a marker
     content = changed.content or ""
     head = content[:4000].split("\n", HEADER_LINES)[:HEADER_LINES]
     for number, line in enumerate(head, start=1):

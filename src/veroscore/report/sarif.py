@@ -53,8 +53,9 @@ def _invocation(unscanned: tuple[Unscanned, ...]) -> dict[str, Any]:
     """Unscanned files as tool notifications: SARIF's place for "this was not analysed"."""
     return {"executionSuccessful": True, "toolExecutionNotifications": [
         {"level": "warning", "descriptor": {"id": "veroscore/unscanned"},
-         "message": {"text": f"Not scanned: {u.reason}"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": u.path}}}]}
+         "message": {"text": f"Not scanned: {u.path}: {u.reason}"},
+         **({} if u.path.startswith("<") else  # "<N more file(s)>" is not a file
+            {"locations": [{"physicalLocation": {"artifactLocation": {"uri": u.path}}}]})}
         for u in unscanned]}
 
 
