@@ -77,10 +77,14 @@ def read_paths(paths: list[Path], max_bytes: int) -> ChangeSet:
             raise InputError(f"{root}: no such file or directory")
         for display in _walk(root):
             path = Path(display)
-            if display in found or _excluded(display) or path.is_symlink() \
-                    or not path.is_file():
+            if display in found or _excluded(display):
                 continue
-            found[display] = _read(path, display, max_bytes)
+            if path.is_symlink():  # listed, not followed: it may point outside the tree
+                found[display] = ChangedFile(path=display, status=FileStatus.ADDED,
+                                             language=language_of(display),
+                                             skipped_reason="symbolic link, not followed")
+            elif path.is_file():
+                found[display] = _read(path, display, max_bytes)
     attributes = _cwd_attributes()
     files = mark_generated(sorted(found.values(), key=lambda f: f.path), attributes)
     return ChangeSet(files=tuple(files),
