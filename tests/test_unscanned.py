@@ -160,3 +160,18 @@ def test_patch_with_a_nul_in_an_added_line_is_read() -> None:
              f"@@ -0,0 +1,2 @@\n+DEBUG=0\n+\x00{AWS}\n")
     [changed] = parse_patch(patch, "t.patch")
     assert changed.unscanned_reason is None and changed.added_lines == {1: "DEBUG=0", 2: AWS}
+
+
+def test_missing_base_object_does_not_fail_the_change(repo: GitRepo) -> None:
+    repo.write("app.py", "A = 1\n")
+    base = repo.commit("base")
+    old_blob = repo.git("rev-parse", f"{base}:app.py")
+    repo.write("app.py", f"A = 1\n{AWS}\n")
+    head = repo.commit("edit")
+    loose = repo.root / ".git" / "objects" / old_blob[:2] / old_blob[2:]
+    os.chmod(loose, stat.S_IWUSR | stat.S_IRUSR)
+    loose.unlink()
+    changes = read_git_range(GitRange(repo.root, base, head), MIB)
+    changed = changes.file("app.py")
+    assert changes.unscanned == ()
+    assert changed is not None and changed.added_lines[2] == AWS

@@ -139,7 +139,7 @@ def read_git_range(rng: GitRange, max_file_bytes: int) -> ChangeSet:
     entries = _raw_entries(rng.repo, base, head)
     blobs = _contents_at(rng.repo, entries, max_file_bytes)
     replaced = False
-    if blobs.missing:
+    if blobs.missing_ids:  # a partial clone: diff file by file, list what is absent
         diffs = [_diff_by_ids(rng.repo, e, blobs) for e in entries]
     else:
         raw = _git(rng.repo, "-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff",
