@@ -130,8 +130,9 @@ def evaluate(seed: int = 20261122) -> list[Score]:
         expected = render_corpus(root, seed)
         changes = read_paths([root], Config().max_file_bytes)
         result = detect(changes, Config(), change_level=False)
-    found = {(f.path, f.line or 0, f.violation_type) for f in result.findings
-             if not f.suppressed}
+    # scan reports paths as given (here the absolute temporary root): label by corpus path
+    found = {(Path(f.path).relative_to(root).as_posix(), f.line or 0, f.violation_type)
+             for f in result.findings if not f.suppressed}
     types = sorted({t for *_, t in expected} | {t for *_, t in found})
     tp = Counter(t for *_, t in expected & found)
     fp = Counter(t for *_, t in found - expected)

@@ -165,10 +165,12 @@ def test_binary_and_huge_files_are_skipped_and_the_run_goes_on(
                   "json", "--store", "none")
     result = run.json()
     assert run.code == 0
-    skipped = {s["path"]: s["reason"] for s in result["skipped_files"]}
-    assert skipped == {"assets/logo.png": "binary file",
-                       "data/dump.sql": "larger than 1024 KiB (5,200,000 bytes)"}
+    unscanned = {s["path"]: s["reason"] for s in result["unscanned"]}
+    assert unscanned == {"assets/logo.png": "binary file",
+                         "data/dump.sql": "larger than 1024 KiB (5,200,000 bytes)"}
     assert result["stats"]["files_analysed"] == 1
+    assert result["decision"] == "review_required"
+    assert "2 file(s) could not be scanned" in result["decision_reason"]
 
 
 def test_scan_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -178,10 +180,11 @@ def test_scan_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     write(tmp_path / "proj" / "src" / "ok.py", "X = 1\n")
     run = run_cli(capsys, "scan", "--format", "json", str(tmp_path / "proj"))
     data = run.json()
-    assert run.code == 0 and set(data) == {"findings", "files_scanned"}
+    assert run.code == 0
+    assert set(data) == {"findings", "files_scanned", "unscanned", "skipped"}
     assert data["files_scanned"] == 2
     assert [(f["rule_id"], f["path"], f["line"]) for f in data["findings"]] == [
-        ("python-sqli-string-built-query", "src/db.py", 2)]
+        ("python-sqli-string-built-query", str(tmp_path / "proj" / "src" / "db.py"), 2)]
     assert set(data["findings"][0]) >= {"rule_id", "violation_type", "severity", "detector",
                                         "message", "path", "line", "snippet", "suggested_fix",
                                         "penalty", "fingerprint"}

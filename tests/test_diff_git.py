@@ -31,7 +31,7 @@ def test_range_reads_whole_post_change_content(repo: GitRepo) -> None:
     assert not files["app.py"].content_is_partial
     assert files["new.txt"].status is FileStatus.RENAMED
     assert files["new.txt"].old_path == "old.txt"
-    assert files["img.bin"].skipped_reason == "binary file"
+    assert files["img.bin"].unscanned_reason == "binary file"
     assert files["latin.py"].content == "s = 'caf\ufffd'\n"
     assert "latin.py: not valid UTF-8; undecodable bytes were replaced" in changes.notes
 
@@ -71,7 +71,7 @@ def test_oversized_modified_file_is_skipped(repo: GitRepo) -> None:
     repo.write("big.py", "x = 2\n" + "x = 1\n" * 199_999)
     head = repo.commit("small hunk in a big file")
     changes = read_git_range(GitRange(repo.root, base, head), MIB)
-    assert changes.files[0].skipped_reason == "larger than 1024 KiB (1,200,000 bytes)"
+    assert changes.files[0].unscanned_reason == "larger than 1024 KiB (1,200,000 bytes)"
 
 
 def test_errors_are_input_errors(repo: GitRepo, tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_statuses_and_lines() -> None:
     assert renamed.content_is_partial
     assert renamed.content == "import os\nx = 2\ny = 3\nz = 4\n"
     assert files["gone.py"].status is FileStatus.DELETED and files["gone.py"].content is None
-    assert files["logo.png"].is_binary and files["logo.png"].skipped_reason == "binary file"
+    assert files["logo.png"].is_binary and files["logo.png"].unscanned_reason == "binary file"
     mode_only = files["run.sh"]
     assert mode_only.status is FileStatus.MODIFIED and mode_only.added_lines == {}
 
@@ -85,8 +85,8 @@ def test_non_utf8_is_replaced_and_noted(tmp_path: Path) -> None:
 def test_huge_file_is_skipped_with_reason(tmp_path: Path) -> None:
     lines = ["x = '" + "a" * 1000 + "'"] * 5200
     files = by_path(new_file_patch("big.py", lines))
-    assert files["big.py"].skipped_reason is not None
-    assert files["big.py"].skipped_reason.startswith("larger than 1024 KiB")
+    assert files["big.py"].unscanned_reason is not None
+    assert files["big.py"].unscanned_reason.startswith("larger than 1024 KiB")
     assert files["big.py"].added_lines == {}
 
 

@@ -94,6 +94,7 @@ def test_block_then_fix_updates_everything_in_place(
         ("POST", f"{REPO}/statuses/{H1}"),
     ]
     assert fake.reads() == {f"{REPO}/pulls/7/files", f"{REPO}/git/trees/{fake.base_sha}",
+                            f"{REPO}/contents/.gitattributes",
                             "/user", f"{REPO}/pulls/7", f"{REPO}/issues/7/comments",
                             f"{REPO}/labels", f"{REPO}/issues/7/labels", f"{REPO}/pulls/7/reviews"}
     review = fake.reviews[0]
@@ -264,12 +265,14 @@ def test_api_intake_paginates_and_reads_content_when_patch_missing(
     push(fake, actions_env, H1, files, action="opened")
     run_cli(capsys, "action")
     report = json.loads((actions_env["temp"] / "veroscore" / "report.json").read_text())
-    assert report["stats"]["files_changed"] == 36  # the unreadable one is a note, not a file
+    assert report["stats"]["files_changed"] == 37  # the unreadable one is listed unscanned
     assert [(f["rule_id"], f["path"], f["line"]) for f in report["findings"]] == [
         ("hardcoded-tenant-id", "src/big.py", 2)]
     assert any("GitHub sent no diff for this file" in n for n in report["notes"])
-    assert "src/vanished.py: GitHub sent no diff and the file cannot be read at the head " \
-           "commit; it was not scored" in report["notes"]
+    assert report["unscanned"] == [{
+        "path": "src/vanished.py",
+        "reason": "GitHub sent no diff and the file cannot be read at the head commit"}]
+    assert report["decision"] != "auto_approve"
     assert sum(1 for c in fake.calls if c.path == f"{REPO}/pulls/7/files") == 2
 
 

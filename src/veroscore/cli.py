@@ -191,8 +191,8 @@ def cmd_scan(args: argparse.Namespace, trace_id: str) -> int:
     changes = read_paths(list(args.paths), config.max_file_bytes)
     detection = detect(changes, config, change_level=False)
     run = RunInfo(trace_id=trace_id, color=_use_color(args))
-    _emit(render_scan(detection.findings, detection.files_scanned, args.format, run),
-          args.output)
+    _emit(render_scan(detection.findings, detection.files_scanned, args.format, run,
+                      detection.unscanned, detection.skipped), args.output)
     return EXIT_OK
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Protocol
 
@@ -17,13 +16,39 @@ from veroscore.diff import ChangedFile, ChangeSet
 MAX_SNIPPET = 200
 
 
+def _translate(glob: str) -> str:
+    """A glob as a regex where `*` and `?` stay inside one folder and `**` crosses them
+    (fnmatch's `*` crossed `/`, so `**/test_*.py` matched any file under a folder named
+    `test_something`, which an absolute `scan` path easily has)."""
+    out, i = [], 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] in "*?":
+            out.append("[^/]*" if glob[i] == "*" else "[^/]")
+            i += 1
+        elif glob[i] == "[" and "]" in glob[i + 2:]:
+            end = glob.index("]", i + 2)
+            body = glob[i + 1:end]
+            out.append("[" + ("^" + re.escape(body[1:]) if body[:1] == "!"
+                              else re.escape(body)) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return "".join(out) + r"\Z"
+
+
 @lru_cache(maxsize=64)
 def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled regex for a set of globs; `**/` also matches zero folders."""
-    variants = [*patterns, *(p[3:] for p in patterns if p.startswith("**/"))]
-    if not variants:
+    if not patterns:
         return re.compile(r"(?!)")
-    return re.compile("|".join(f"(?:{fnmatch.translate(v)})" for v in variants))
+    return re.compile("|".join(f"(?:{_translate(p)})" for p in patterns))
 
 
 def matches_any(path: str, patterns: Iterable[str]) -> bool:
@@ -37,13 +62,22 @@ class DetectionContext:
 
     changes: ChangeSet
     config: Config
+    languages_read: set[str] = field(default_factory=set, compare=False)
+    """Every language a detector asked for: what the Python detectors cover."""
 
     def files(self, *languages: str) -> Iterator[ChangedFile]:
-        """Analysable, non-excluded files, optionally of the given languages."""
+        """Analysable, non-excluded files.
+
+        With languages: the files code rules judge, of those languages (generated and
+        vendored files left out). Without: every readable file, generated ones included,
+        for searches over all text such as secrets.
+        """
+        self.languages_read.update(languages)
         for changed in self.changes.files:
             if not changed.analysable or self.is_excluded(changed.path):
                 continue
-            if not languages or changed.language in languages:
+            if not languages or (changed.language in languages
+                                 and not changed.skipped_reason):
                 yield changed
 
     @cached_property

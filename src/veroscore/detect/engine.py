@@ -8,6 +8,11 @@ In score mode a finding counts only on an added line (file-level findings except
 findings on untouched lines are counted in `outside_diff` and not reported. Line findings
 in test files are dropped unless `paths.scan_tests` is set: fixtures there hold keys,
 dates and raw SQL on purpose. Suppressed findings stay in the list, marked.
+
+Coverage is part of the result: files whose content no detector read are `unscanned`
+(the intake's and Semgrep's), files code rules did not judge are `skipped` — generated
+and vendored ones, and code in a language that neither a Semgrep rule nor a Python
+detector of this run asked for (derived from what ran, not from a list that can drift).
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from veroscore.detect.finding import Finding, sort_key
 from veroscore.detect.registry import python_detectors
 from veroscore.detect.semgrep import SemgrepOutput, start_semgrep
 from veroscore.detect.suppress import apply_suppressions
-from veroscore.diff import ChangeSet
+from veroscore.diff import ChangeSet, Skipped, Unscanned
+from veroscore.diff.language import PROGRAMMING_LANGUAGES
 from veroscore.resources import resource_dir
 
 
@@ -31,6 +37,8 @@ class DetectionResult:
     files_scanned: int
     notes: tuple[str, ...]
     semgrep_ran: bool
+    unscanned: tuple[Unscanned, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
 
 class RunningDetection:
@@ -85,7 +93,27 @@ def _keep_added(found: list[Finding], output: SemgrepOutput, ctx: DetectionConte
         files_scanned=sum(1 for _ in ctx.files()),
         notes=output.notes,
         semgrep_ran=output.ran,
+        unscanned=_unscanned(changes, output),
+        skipped=_skipped(ctx),
     )
+
+
+def _unscanned(changes: ChangeSet, output: SemgrepOutput) -> tuple[Unscanned, ...]:
+    """The intake's unscanned files, then Semgrep's, one entry per path."""
+    seen: dict[str, Unscanned] = {}
+    for entry in (*changes.unscanned, *output.unscanned):
+        seen.setdefault(entry.path, entry)
+    return tuple(seen.values())
+
+
+def _skipped(ctx: DetectionContext) -> tuple[Skipped, ...]:
+    """Generated/vendored files, and code no rule of this run covers."""
+    covered = ctx.languages_read
+    uncovered = [Skipped(f.path, f"not analysed for code rules: no rule covers {f.language}")
+                 for f in ctx.changes.files
+                 if f.analysable and not f.skipped_reason and f.language not in covered
+                 and f.language in PROGRAMMING_LANGUAGES and not ctx.is_excluded(f.path)]
+    return tuple(sorted((*ctx.changes.skipped, *uncovered), key=lambda s: s.path))
 
 
 def _in_diff(changes: ChangeSet, finding: Finding) -> bool:

@@ -3,7 +3,15 @@
 The post-change text of every changed file is staged in a temporary folder under its
 repository path, so one process scans exactly the change (whatever the git state, and
 for patch input too). An empty `.semgrepignore` there stops Semgrep's default ignores
-(tests/, node_modules/) from hiding files the change touches.
+(tests/, node_modules/) from hiding files the change touches. A path that cannot live in
+the stage as it is (absolute or with `..`, which `scan` may report) is staged under a
+neutral name and mapped back; any other name, however odd, is staged as it is, so rules'
+path filters see it.
+
+Nothing Semgrep did not analyse passes as clean: a file it reports an error or time-out
+for, or leaves out of its scanned list, is unscanned with the reason; a run that fails
+as a whole makes every file it should have seen unscanned (a broken rule file is still a
+configuration error).
 
 The stage is pure scratch, so it goes on a RAM-backed /dev/shm when that has room:
 creating a thousand small files on a runner's disk costs more than half a second, on
@@ -25,13 +33,16 @@ from typing import Any
 
 from veroscore.detect.base import DetectionContext
 from veroscore.detect.finding import Finding
-from veroscore.diff import ChangedFile
+from veroscore.detect.rule_languages import semgrep_languages
+from veroscore.diff import ChangedFile, Unscanned
 from veroscore.errors import DetectorError
 
-SEMGREP_LANGUAGES = ("python", "javascript", "typescript", "vue", "html")
 _SEVERITY = {"ERROR": "high", "WARNING": "medium", "INFO": "low"}
 SHM_DIR = "/dev/shm"
 SHM_HEADROOM_BYTES = 64 * 1024 * 1024
+
+
+_RULE_ERRORS = ("Rule", "InvalidRuleSchema", "Invalid rule", "Invalid YAML", "MissingPlugin")
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,7 @@ class SemgrepOutput:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]
     ran: bool
+    unscanned: tuple[Unscanned, ...] = ()
 
 
 def semgrep_command() -> str:
@@ -59,9 +71,27 @@ def semgrep_command() -> str:
 def _safe_relative(path: str) -> PurePosixPath | None:
     """Refuse absolute paths and `..`: a crafted patch must not write outside the stage."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "" in path.split("/"):
         return None
     return pure
+
+
+def _stage_names(paths: list[str]) -> dict[str, str]:
+    """Staged name -> path: the path itself when it is safe inside the stage, else a
+    neutral name under `_outside/` that keeps the folder names and the file name."""
+    staged: dict[str, str] = {}
+    for index, path in enumerate(paths):
+        if _safe_relative(path) is not None and path not in staged:
+            staged[path] = path
+            continue
+        parts = [p if p not in ("", ".", "..", "/") else "_" for p in PurePosixPath(path).parts]
+        staged[f"_outside/{index}/" + "/".join(parts).lstrip("/")] = path
+    return staged
+
+
+def rule_languages(rule_dirs: list[Path]) -> frozenset[str]:
+    """The languages the run's Semgrep rules cover (our names)."""
+    return semgrep_languages(tuple(rule_dirs))
 
 
 class RunningSemgrep:
@@ -70,7 +100,8 @@ class RunningSemgrep:
 
     def __init__(self, ctx: DetectionContext, rule_dirs: list[Path]) -> None:
         self._ctx = ctx
-        self._targets = {f.path: f for f in ctx.files(*SEMGREP_LANGUAGES) if f.added_lines}
+        files = {f.path: f for f in ctx.files(*rule_languages(rule_dirs)) if f.added_lines}
+        self._targets = {staged: files[path] for staged, path in _stage_names(list(files)).items()}
         self._stage = tempfile.TemporaryDirectory(prefix="veroscore-semgrep-",
                                                   dir=_scratch_parent(self._targets))
         root = Path(self._stage.name)
@@ -92,10 +123,14 @@ class RunningSemgrep:
         finally:
             self._stage.cleanup()
         report = _parse(self._process.returncode, stdout, stderr)
+        if report is None:
+            return SemgrepOutput((), tuple(self._notes), True, _all_unscanned(
+                self._targets, self._process.returncode, stdout, stderr))
         findings = tuple(_to_finding(self._ctx, r, self._targets)
                          for r in report.get("results", []) if r.get("path") in self._targets)
-        notes = self._notes + [_error_note(e) for e in report.get("errors", [])]
-        return SemgrepOutput(findings, tuple(notes), ran=True)
+        notes = self._notes + [_error_note(e) for e in report.get("errors", [])
+                               if str(e.get("path") or "") not in self._targets]
+        return SemgrepOutput(findings, tuple(notes), True, _unscanned(report, self._targets))
 
     def cancel(self) -> None:
         """Stop the process and remove the stage (an error elsewhere ended the run)."""
@@ -107,7 +142,7 @@ class RunningSemgrep:
 
 def start_semgrep(ctx: DetectionContext, rule_dirs: list[Path]) -> RunningSemgrep | None:
     """Start the one Semgrep process of a run; None when no changed file is for Semgrep."""
-    if not any(f.added_lines for f in ctx.files(*SEMGREP_LANGUAGES)):
+    if not any(f.added_lines for f in ctx.files(*rule_languages(rule_dirs))):
         return None
     return RunningSemgrep(ctx, rule_dirs)
 
@@ -125,22 +160,17 @@ def _scratch_parent(targets: dict[str, ChangedFile]) -> str | None:
 def _stage(stage: Path, targets: dict[str, ChangedFile]) -> list[str]:
     stage.mkdir()
     (stage / ".semgrepignore").write_text("", encoding="utf-8")
-    notes = []
-    for path, changed in list(targets.items()):
-        relative = _safe_relative(path)
-        if relative is None:
-            notes.append(f"{path}: unsafe path, not scanned by Semgrep")
-            del targets[path]
-            continue
-        destination = stage / relative
+    for staged, changed in targets.items():
+        destination = stage / staged
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(changed.content or "", encoding="utf-8", errors="replace")
-    return notes
+    return []
 
 
 def _start(stage: Path, rule_dirs: list[Path], scratch: Path) -> subprocess.Popen[bytes]:
     command = [semgrep_command(), "scan", "--json", "--quiet", "--metrics=off",
-               "--disable-version-check", "--no-git-ignore", "--timeout", "30"]
+               "--disable-version-check", "--no-git-ignore", "--timeout", "30",
+               "--max-target-bytes=0"]
     for rules in rule_dirs:
         command += ["--config", str(rules)]
     env = {**os.environ, "SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0",
@@ -152,17 +182,64 @@ def _start(stage: Path, rule_dirs: list[Path], scratch: Path) -> subprocess.Pope
         raise DetectorError(f"cannot start semgrep ({command[0]}): {exc.strerror}") from None
 
 
-def _parse(returncode: int, stdout: bytes, stderr: bytes) -> dict[str, Any]:
+def _parse(returncode: int, stdout: bytes, stderr: bytes) -> dict[str, Any] | None:
+    """Semgrep's report; None when the run failed as a whole. A rule that does not load
+    is the configuration's fault and stops the run with its message."""
     try:
         report: dict[str, Any] = json.loads(stdout or b"{}")
     except json.JSONDecodeError:
         report = {}
-    if returncode not in (0, 1) or "results" not in report:
-        errors = report.get("errors") or [{"message": stderr.decode(errors="replace")}]
-        first = str(errors[0].get("message", "unknown error")).strip().splitlines()
-        raise DetectorError(f"semgrep failed (exit {returncode}): "
-                            f"{first[0] if first else 'no output'}")
-    return report
+    if returncode in (0, 1) and "results" in report:
+        return report
+    errors = report.get("errors") or []
+    for error in errors:
+        kind = str(error.get("type", ""))
+        if not error.get("path") and any(marker in kind for marker in _RULE_ERRORS):
+            first = str(error.get("message", kind)).strip().splitlines()
+            raise DetectorError(f"semgrep cannot load the rules (exit {returncode}): "
+                                f"{first[0] if first else kind}")
+    return None
+
+
+def _failure(returncode: int, stdout: bytes, stderr: bytes) -> str:
+    try:
+        errors = json.loads(stdout or b"{}").get("errors") or []
+    except (json.JSONDecodeError, AttributeError):
+        errors = []
+    message = str(errors[0].get("message", "")) if errors and isinstance(errors[0], dict) \
+        else stderr.decode(errors="replace")
+    lines = message.strip().splitlines()
+    return f"Semgrep failed (exit {returncode}: {lines[-1][:200] if lines else 'no output'})"
+
+
+def _all_unscanned(targets: dict[str, ChangedFile], returncode: int, stdout: bytes,
+                   stderr: bytes) -> tuple[Unscanned, ...]:
+    reason = _failure(returncode, stdout, stderr) + "; the code rules did not run on it"
+    return tuple(Unscanned(changed.path, reason) for changed in targets.values())
+
+
+def _error_kind(error: dict[str, Any]) -> str:
+    kind = error.get("type", "error")
+    return str(kind[0] if isinstance(kind, list) and kind else kind)
+
+
+def _unscanned(report: dict[str, Any], targets: dict[str, ChangedFile]
+               ) -> tuple[Unscanned, ...]:
+    """Files Semgrep reported an error or time-out for, or did not list as scanned."""
+    reasons: dict[str, str] = {}
+    for error in report.get("errors", []):
+        staged = str(error.get("path") or "")
+        if staged in targets and staged not in reasons:
+            message = str(error.get("message", "")).strip().splitlines()
+            reasons[staged] = (f"Semgrep could not analyse it ({_error_kind(error)}: "
+                               f"{message[0][:160] if message else '?'})")
+    scanned = (report.get("paths") or {}).get("scanned")
+    if isinstance(scanned, list):
+        seen = {str(p).removeprefix("./") for p in scanned}
+        for staged in targets:
+            if staged not in seen:
+                reasons.setdefault(staged, "Semgrep did not scan it")
+    return tuple(Unscanned(targets[s].path, reason) for s, reason in sorted(reasons.items()))
 
 
 def _error_note(error: dict[str, Any]) -> str:

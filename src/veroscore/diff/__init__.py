@@ -1,5 +1,5 @@
-"""Change intake: a git range, a patch file (and later the GitHub API) → `ChangeSet`."""
+"""Change intake: a git range, a patch file or the GitHub API → `ChangeSet`."""
 
-from veroscore.diff.model import ChangedFile, ChangeSet, FileStatus
+from veroscore.diff.model import ChangedFile, ChangeSet, FileStatus, Skipped, Unscanned
 
-__all__ = ["ChangeSet", "ChangedFile", "FileStatus"]
+__all__ = ["ChangeSet", "ChangedFile", "FileStatus", "Skipped", "Unscanned"]

@@ -15,13 +15,35 @@ class FileStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class Unscanned:
+    """A file whose content was not analysed at all (size, binary, encoding, API limits,
+    a tool error): it caps the decision at review_required, because silence about it
+    would read as clean."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file code rules do not judge (generated, vendored, minified, or a language no
+    rule covers); secrets are still searched in it, so it does not cap the decision."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ChangedFile:
     """One file of the change.
 
-    `content` is the post-change text, or None when there is none to analyse (deleted,
-    binary or skipped files). A patch without the repository only carries the hunks, so
+    `content` is the post-change text, or None when there is none to analyse (deleted
+    or unscanned files). A patch without the repository only carries the hunks, so
     `content_is_partial` marks content rebuilt from them: unchanged regions are blank lines,
     which keeps line numbers right for detectors.
+
+    `unscanned_reason` says why no detector read the file; `skipped_reason` why code rules
+    do not judge it although its text is read (for secrets).
     """
 
     path: str
@@ -33,12 +55,13 @@ class ChangedFile:
     removed_count: int = 0
     content: str | None = None
     content_is_partial: bool = False
+    unscanned_reason: str | None = None
     skipped_reason: str | None = None
 
     @property
     def analysable(self) -> bool:
         """True when detectors can read this file's post-change text."""
-        return self.content is not None and self.skipped_reason is None
+        return self.content is not None and self.unscanned_reason is None
 
     @property
     def lines_changed(self) -> int:
@@ -47,7 +70,11 @@ class ChangedFile:
 
 @dataclass(frozen=True)
 class ChangeSet:
-    """A pull request or local change: metadata plus the changed files, sorted by path."""
+    """A pull request or local change: metadata plus the changed files, sorted by path.
+
+    `unlisted` holds files the change touches that the intake could not even list (the
+    REST API's file cap): they have no `ChangedFile`, but they are unscanned all the same.
+    """
 
     files: tuple[ChangedFile, ...]
     repository: str = ""
@@ -59,6 +86,7 @@ class ChangeSet:
     description: str = ""
     head_ref: str = ""
     notes: tuple[str, ...] = ()
+    unlisted: tuple[Unscanned, ...] = ()
 
     @cached_property
     def _by_path(self) -> dict[str, ChangedFile]:
@@ -67,3 +95,16 @@ class ChangeSet:
     def file(self, path: str) -> ChangedFile | None:
         """The changed file at `path`, if any."""
         return self._by_path.get(path)
+
+    @property
+    def unscanned(self) -> tuple[Unscanned, ...]:
+        """Every file of the change whose content no detector read, with the reason."""
+        listed = tuple(Unscanned(f.path, f.unscanned_reason)
+                       for f in self.files if f.unscanned_reason)
+        return listed + self.unlisted
+
+    @property
+    def skipped(self) -> tuple[Skipped, ...]:
+        """Files the intake already knows code rules must not judge (generated, vendored)."""
+        return tuple(Skipped(f.path, f.skipped_reason)
+                     for f in self.files if f.skipped_reason and not f.unscanned_reason)

@@ -240,7 +240,7 @@ def _read_changes(ctx: ActionsContext, pr: PullRequestInfo, api: GitHubRest,
         files = api.pull_files(pr.number)
         changes = read_pull_request(pr, files, ctx.repository,
                                     lambda path: api.file_content(path, pr.head_sha),
-                                    max_file_bytes)
+                                    max_file_bytes, _base_gitattributes(api, pr))
         return _whole_files(changes, api, pr.head_sha, max_file_bytes)
     except GitHubError as exc:
         raise InputError(f"cannot read the files of pull request #{pr.number}: {exc}") from None
@@ -273,6 +273,16 @@ def _whole_files(changes: ChangeSet, api: GitHubRest, head_sha: str,
 
 def _changed_paths(changes: ChangeSet) -> list[str]:
     return [p for f in changes.files for p in (f.path, f.old_path) if p]
+
+
+def _base_gitattributes(api: GitHubRest, pr: PullRequestInfo) -> str:
+    """The base's root .gitattributes (generated files); "" when it cannot be read, which
+    only means more files are judged by the code rules."""
+    try:
+        return (api.file_content(".gitattributes", pr.base_sha) or b"").decode(
+            "utf-8", errors="replace")
+    except GitHubError:
+        return ""
 
 
 def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullRequestInfo,

@@ -23,6 +23,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 from urllib3.response import BaseHTTPResponse
 
+from veroscore.diff.pull_request import PullFile as PullFile
 from veroscore.github.event import PullRequestInfo, pull_request_from_payload
 
 T = TypeVar("T")
@@ -49,16 +50,6 @@ class GitHubError(Exception):
     def transient(self) -> bool:
         """A fault worth one more attempt of the step: no answer, 5xx or a rate limit."""
         return self.status == 0 or self.status >= 500 or self.rate_limited
-
-
-@dataclass(frozen=True)
-class PullFile:
-    filename: str
-    status: str
-    previous_filename: str | None
-    patch: str | None
-    additions: int
-    deletions: int
 
 
 @dataclass(frozen=True)

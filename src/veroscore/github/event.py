@@ -12,28 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from veroscore.diff.pull_request import PullRequestInfo as PullRequestInfo
 from veroscore.errors import InputError
 
 PR_EVENTS = ("pull_request", "pull_request_target")
 SCORED_ACTIONS = ("opened", "synchronize", "reopened", "edited", "ready_for_review")
-
-
-@dataclass(frozen=True)
-class PullRequestInfo:
-    """The PR fields scoring and enforcement need, from an event or the REST API."""
-
-    number: int
-    head_sha: str
-    base_sha: str
-    head_ref: str
-    base_ref: str
-    author: str
-    title: str
-    body: str
-    draft: bool
-    head_repo: str
-    state: str = "open"
-    merged: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,7 +69,12 @@ def pull_request_from_payload(pr: Mapping[str, Any]) -> PullRequestInfo:
         head_repo=str((head.get("repo") or {}).get("full_name", "")),
         state=str(pr.get("state") or "open"),
         merged=bool(pr.get("merged") or pr.get("merged_at")),
+        changed_files=_count(pr.get("changed_files")),
     )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _optional_path(value: str | None) -> Path | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import jinja2
 
 from veroscore import __version__
 from veroscore.detect.finding import Finding
+from veroscore.diff.model import Skipped, Unscanned
 from veroscore.report.escape import clip, markdown_code, markdown_text, terminal_text
 from veroscore.report.sarif import sarif_document
 from veroscore.resources import resource_dir
@@ -66,7 +67,7 @@ def render_score(result: ScoreResult, fmt: str, run: RunInfo) -> str:
         return json.dumps({**result.to_dict(), "trace_id": run.trace_id}, indent=2,
                           ensure_ascii=False) + "\n"
     if fmt == "sarif":
-        return json.dumps(sarif_document(result.all_findings), indent=2) + "\n"
+        return json.dumps(sarif_document(result.all_findings, result.unscanned), indent=2) + "\n"
     if fmt == "markdown":
         return render_comment(result, run)
     return render_template("report.txt.j2", color=run.color, result=result, run=run)
@@ -93,16 +94,20 @@ def render_comment(result: ScoreResult, run: RunInfo) -> str:
 
 
 def render_scan(findings: tuple[Finding, ...], files_scanned: int, fmt: str,
-                run: RunInfo) -> str:
-    """The report of a `scan` run: findings over whole files, no score."""
+                run: RunInfo, unscanned: tuple[Unscanned, ...] = (),
+                skipped: tuple[Skipped, ...] = ()) -> str:
+    """The report of a `scan` run: findings over whole files, no score; what was not
+    scanned, and what code rules did not judge, listed in every format."""
     if fmt == "json":
         payload = {"findings": [_finding_dict(f) for f in findings],
-                   "files_scanned": files_scanned}
+                   "files_scanned": files_scanned,
+                   "unscanned": [asdict(u) for u in unscanned],
+                   "skipped": [asdict(s) for s in skipped]}
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     if fmt == "sarif":
-        return json.dumps(sarif_document(findings), indent=2) + "\n"
+        return json.dumps(sarif_document(findings, unscanned), indent=2) + "\n"
     return render_template("scan.txt.j2", color=run.color, findings=findings,
-                           files_scanned=files_scanned)
+                           files_scanned=files_scanned, unscanned=unscanned, skipped=skipped)
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:

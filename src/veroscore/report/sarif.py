@@ -6,6 +6,7 @@ from typing import Any
 
 from veroscore import __version__
 from veroscore.detect.finding import Finding
+from veroscore.diff.model import Unscanned
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -48,8 +49,20 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     return result
 
 
-def sarif_document(findings: tuple[Finding, ...]) -> dict[str, Any]:
-    """One run with one rule entry per distinct rule id, in order of first appearance."""
+def _invocation(unscanned: tuple[Unscanned, ...]) -> dict[str, Any]:
+    """Unscanned files as tool notifications: SARIF's place for "this was not analysed"."""
+    return {"executionSuccessful": True, "toolExecutionNotifications": [
+        {"level": "warning", "descriptor": {"id": "veroscore/unscanned"},
+         "message": {"text": f"Not scanned: {u.path}: {u.reason}"},
+         **({} if u.path.startswith("<") else  # "<N more file(s)>" is not a file
+            {"locations": [{"physicalLocation": {"artifactLocation": {"uri": u.path}}}]})}
+        for u in unscanned]}
+
+
+def sarif_document(findings: tuple[Finding, ...], unscanned: tuple[Unscanned, ...] = ()
+                   ) -> dict[str, Any]:
+    """One run with one rule entry per distinct rule id, in order of first appearance;
+    unscanned files, when any, as notifications of the run's invocation."""
     rules: dict[str, int] = {}
     rule_list: list[dict[str, Any]] = []
     results = []
@@ -68,5 +81,6 @@ def sarif_document(findings: tuple[Finding, ...]) -> dict[str, Any]:
                                 "rules": rule_list}},
             "results": results,
             "columnKind": "utf16CodeUnits",
+            **({"invocations": [_invocation(unscanned)]} if unscanned else {}),
         }],
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from veroscore.config import ScoreConfig
 from veroscore.detect.finding import Finding
+from veroscore.diff.model import Unscanned
 from veroscore.pipeline import PipelineStatus
 
 DECISION_RANK = {"auto_approve": 0, "review_required": 1, "auto_block": 2}
@@ -30,10 +31,18 @@ def _pipeline_gap(pipeline: PipelineStatus) -> str:
         "; ".join(pipeline.missing) + "."
 
 
+def _unscanned_reason(unscanned: tuple[Unscanned, ...]) -> str:
+    listed = ", ".join(u.path for u in unscanned[:3])
+    more = f" and {len(unscanned) - 3} more" if len(unscanned) > 3 else ""
+    return (f"{len(unscanned)} file(s) could not be scanned ({listed}{more}: "
+            f"{unscanned[0].reason}); a reviewer must look at them.")
+
+
 def decide(stabilized: float, findings: tuple[Finding, ...], pipeline: PipelineStatus,
-           score: ScoreConfig) -> Decision:
-    """auto_block on a critical finding or a score below block_below; review below
-    approve_at or with an incomplete pipeline section; otherwise auto_approve."""
+           score: ScoreConfig, unscanned: tuple[Unscanned, ...] = ()) -> Decision:
+    """auto_block on a critical finding or a score below block_below; at most review when
+    content went unscanned; review below approve_at or with an incomplete pipeline
+    section; otherwise auto_approve."""
     critical = [f for f in findings if f.severity == "critical" and not f.suppressed]
     if critical:
         places = ", ".join(f"{f.violation_type} at {f.location}" for f in critical[:3])
@@ -43,6 +52,8 @@ def decide(stabilized: float, findings: tuple[Finding, ...], pipeline: PipelineS
     if stabilized < score.block_below:
         return Decision("auto_block", f"Score {stabilized:.2f} is below the blocking "
                                       f"threshold {score.block_below:.2f}.")
+    if unscanned:
+        return Decision("review_required", _unscanned_reason(unscanned))
     if stabilized < score.approve_at:
         reason = (f"Score {stabilized:.2f} is below the auto-approval threshold "
                   f"{score.approve_at:.2f}; a reviewer must look at it.")

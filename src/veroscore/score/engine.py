@@ -16,7 +16,7 @@ from veroscore.pipeline import parse_pipeline
 from veroscore.score.decision import decide
 from veroscore.score.formula import rule_compliance, stabilize, weighted_average
 from veroscore.score.python_facts import PythonFacts, python_facts_by_path
-from veroscore.score.result import CategoryScore, ScoreResult, SkippedFile
+from veroscore.score.result import CategoryScore, ScoreResult
 from veroscore.score.signals import FILE_CATEGORIES, FileSignals, file_signals
 from veroscore.session import session_id_of
 
@@ -46,7 +46,8 @@ def _stats(changes: ChangeSet, detection: DetectionResult, findings: tuple[Findi
     stats = {
         "files_changed": len(changes.files),
         "files_analysed": detection.files_scanned,
-        "files_skipped": sum(1 for f in changes.files if f.skipped_reason),
+        "files_unscanned": len(detection.unscanned),
+        "files_skipped": len(detection.skipped),
         "lines_added": sum(len(f.added_lines) for f in changes.files),
         "lines_removed": sum(f.removed_count for f in changes.files),
         "findings_outside_diff": detection.outside_diff,
@@ -70,7 +71,7 @@ def score_change(changes: ChangeSet, detection: DetectionResult, config: Config,
     pipeline = parse_pipeline(changes.description, config.score.pipeline_bonus)
     raw = round(sum(c.weighted for c in categories) + pipeline.bonus, 4)
     stabilized = stabilize(raw, config.score.k)
-    decision = decide(stabilized, findings, pipeline, config.score)
+    decision = decide(stabilized, findings, pipeline, config.score, detection.unscanned)
     active = [f for f in findings if not f.suppressed]
     return ScoreResult(
         repository=changes.repository, pr_number=changes.pr_number,
@@ -81,8 +82,8 @@ def score_change(changes: ChangeSet, detection: DetectionResult, config: Config,
         warnings=tuple(f for f in active if f.severity not in BLOCKING_SEVERITIES),
         suppressed=tuple(f for f in findings if f.suppressed),
         file_signals=signals,
-        skipped_files=tuple(SkippedFile(f.path, f.skipped_reason)
-                            for f in changes.files if f.skipped_reason),
+        unscanned=detection.unscanned,
+        skipped=detection.skipped,
         notes=changes.notes + detection.notes,
         stats=_stats(changes, detection, findings),
         config_hash=config_hash(config), engine_version=ENGINE_VERSION,

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from veroscore.detect.finding import Finding
+from veroscore.diff.model import Skipped, Unscanned
 from veroscore.pipeline import PipelineStatus
 from veroscore.score.signals import FileSignals
 
@@ -16,12 +17,6 @@ class CategoryScore:
     raw: float
     weight: float
     weighted: float
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    path: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +37,10 @@ class ScoreResult:
     warnings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]
     file_signals: tuple[FileSignals, ...]
-    skipped_files: tuple[SkippedFile, ...]
+    unscanned: tuple[Unscanned, ...]
+    """Files whose content was not analysed at all: the decision is at most review."""
+    skipped: tuple[Skipped, ...]
+    """Files code rules did not judge (generated, vendored, uncovered language)."""
     notes: tuple[str, ...]
     stats: dict[str, int]
     config_hash: str
