@@ -123,7 +123,7 @@ def test_action_lock_pins_every_dependency_with_hashes() -> None:
         requirement = Requirement(spec)
         name = str(canonicalize_name(requirement.name))
         assert name in locked, f"{name} is not in action.lock: run scripts/lock"
-        version, hashes = locked[name]
+        version, _ = locked[name]
         assert requirement.specifier.contains(version), f"{name}=={version} vs {spec}"
     assert all(hashes > 0 for _, hashes in locked.values())
 
