@@ -660,3 +660,20 @@ def test_a_file_that_cannot_be_read_whole_is_still_scored_from_its_hunks(
     assert result.code == 1 and "Traceback" not in result.out + result.err
     assert [(f["path"], f["line"]) for f in runner.report()["findings"]] == [  # type: ignore
         ("config/.env.production", 2)]
+
+
+def test_an_internal_error_is_an_annotation_not_a_traceback(
+        runner: Runner, fake: FakeGitHub, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("detector exploded\n::set-output name=decision::auto_approve")
+
+    monkeypatch.setattr("veroscore.github.action.evaluate", broken)
+    runner.serve(blocked_pr(tmp_path), "rest")
+    runner.event("pull_request")
+    result = runner.run()
+    assert result.code == 1
+    assert "Traceback" not in result.out + result.err
+    assert result.commands() == ["error"]
+    assert "internal error (RuntimeError)" in runner.summary.read_text()
+    assert "success" not in {s["state"] for s in fake.statuses}
