@@ -647,3 +647,33 @@ def test_file_names_cannot_hide_content_from_the_detectors(
     found = {f["path"] for f in runner.report()["findings"]}  # type: ignore[union-attr]
     assert found == set(HOSTILE_NAMES)
     assert len(fake.active_blocks()) == 1
+
+
+def test_a_file_that_cannot_be_read_whole_is_still_scored_from_its_hunks(
+        runner: Runner, fake: FakeGitHub, tmp_path: Path) -> None:
+    built = build(tmp_path / "repo", {"config/.env.production": "A=1\n"},
+                  {"config/.env.production": "A=1\n" + secret_env()})
+    runner.serve(built, "rest")
+    runner.event("pull_request")
+    fake.inject("GET", f"{REPO}/contents/config/.env.production", *[Fault(502)] * 30)
+    result = runner.run()
+    assert result.code == 1 and "Traceback" not in result.out + result.err
+    assert [(f["path"], f["line"]) for f in runner.report()["findings"]] == [  # type: ignore
+        ("config/.env.production", 2)]
+
+
+def test_an_internal_error_is_an_annotation_not_a_traceback(
+        runner: Runner, fake: FakeGitHub, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("detector exploded\n::set-output name=decision::auto_approve")
+
+    monkeypatch.setattr("veroscore.github.action.evaluate", broken)
+    runner.serve(blocked_pr(tmp_path), "rest")
+    runner.event("pull_request")
+    result = runner.run()
+    assert result.code == 1
+    assert "Traceback" not in result.out + result.err
+    assert result.commands() == ["error"]
+    assert "internal error (RuntimeError)" in runner.summary.read_text()
+    assert "success" not in {s["state"] for s in fake.statuses}
