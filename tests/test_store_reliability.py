@@ -204,6 +204,24 @@ def test_a_locked_table_spools_within_the_lock_timeout(
     print(f"locked table: spooled after {elapsed:.2f} s with lock_timeout 0.5 s")
 
 
+def test_every_transaction_carries_the_configured_timeouts(store_url: str) -> None:
+    """Set inside each transaction (SET LOCAL semantics), so it holds through a
+    transaction-mode pooler too; keepalives and prepared statements are client settings."""
+    settings = StoreSettings(statement_timeout_ms=1234, lock_timeout_ms=567,
+                             idle_in_transaction_timeout_ms=8910, keepalives_idle_s=42)
+    store = PostgresStore(store_url, settings)
+    seen = store._transaction("probing", lambda conn: conn.execute(
+        "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), "
+        "current_setting('idle_in_transaction_session_timeout')").fetchone())
+    options = {o.keyword.decode(): (o.val or b"").decode()
+               for o in store._conn.pgconn.info}
+    prepare = store._conn.prepare_threshold
+    store.close()
+    assert seen == ("1234ms", "567ms", "8910ms")
+    assert (options["keepalives"], options["keepalives_idle"]) == ("1", "42")
+    assert prepare is None
+
+
 def test_a_statement_that_runs_too_long_is_cut(pg_db: str, store_url: str,
                                                session_result: ScoreResult) -> None:
     with psycopg.connect(pg_db, autocommit=True) as conn:
