@@ -23,6 +23,7 @@ from veroscore.config import DEFAULT_CONFIG_PATH, Config
 from veroscore.diff import ChangeSet
 from veroscore.diff.git import GitRange, has_commits, read_git_range
 from veroscore.diff.github_api import read_pull_request
+from veroscore.diff.model import Unscanned
 from veroscore.errors import ConfigError, InputError, StoreError, VeroScoreError
 from veroscore.github.client import GitHubError, GitHubRest
 from veroscore.github.commands import (
@@ -243,7 +244,19 @@ def _read_changes(ctx: ActionsContext, pr: PullRequestInfo, api: GitHubRest,
                                     max_file_bytes, _base_gitattributes(api, pr))
         return _whole_files(changes, api, pr.head_sha, max_file_bytes)
     except GitHubError as exc:
-        raise InputError(f"cannot read the files of pull request #{pr.number}: {exc}") from None
+        return _unlisted_change(ctx, pr, exc)
+
+
+def _unlisted_change(ctx: ActionsContext, pr: PullRequestInfo, exc: GitHubError) -> ChangeSet:
+    """The PR's files could not be listed even after retries: nothing was scanned, so the
+    change is scored as wholly unscanned (at most review_required) and the run goes on to
+    write the comment, status, outputs and spool, with an error annotation."""
+    reason = f"GitHub did not list the pull request's files ({exc})"
+    write_command("error", f"VeroScore: {reason}; nothing was scanned")
+    return ChangeSet(files=(), repository=ctx.repository, pr_number=pr.number,
+                     base_sha=pr.base_sha, head_sha=pr.head_sha, author=pr.author,
+                     title=pr.title, description=pr.body, head_ref=pr.head_ref,
+                     unlisted=(Unscanned(f"<all files of pull request #{pr.number}>", reason),))
 
 
 def _whole_files(changes: ChangeSet, api: GitHubRest, head_sha: str,
