@@ -327,12 +327,19 @@ def score_pull_request(ctx: ActionsContext, inputs: ActionInputs, pr: PullReques
     paths = _isolated(notices, "report files", lambda: _write_report_files(ctx, result, run),
                       no_paths)
     _isolated(notices, "annotations", lambda: _annotate(result), None)
-    enforcement = _enforce(ctx, inputs, pr, api, result, comment, config, changes)
-    notices += enforcement.notices
     not_recorded: tuple[list[str], Path | None] = ([], None)
-    store_notices, spool_file = _isolated(
-        notices, "store", lambda: _record(ctx, inputs, record_from_result(
+
+    def record() -> tuple[list[str], Path | None]:
+        return _isolated(notices, "store", lambda: _record(ctx, inputs, record_from_result(
             result, run.trace_id, duration_ms)), not_recorded)
+
+    try:
+        enforcement = _enforce(ctx, inputs, pr, api, result, comment, config, changes)
+    except Exception:  # an unexpected enforcer fault: the score is still recorded
+        record()
+        raise
+    notices += enforcement.notices
+    store_notices, spool_file = record()
     notices += store_notices
     for notice in notices:
         write_command("warning", notice)
