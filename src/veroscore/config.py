@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from veroscore.errors import ConfigError
+from veroscore.session.settings import SessionSettings
 
 DEFAULT_CONFIG_PATH = Path(".github/veroscore.yml")
 
@@ -118,6 +120,7 @@ class Config:
     auto_merge: bool = False
     merge_method: str = "squash"
     max_file_bytes: int = 1024 * 1024
+    session: SessionSettings = field(default_factory=SessionSettings)
 
     def severity_for(self, rule_id: str, violation_type: str) -> str:
         """Per-rule override first, then the violation type's severity."""
@@ -164,7 +167,7 @@ def parse_config(text: str, source: str, base_dir: Path = Path(".")) -> Config:
 _TOP_LEVEL_KEYS = {
     "version", "score", "penalties", "severities", "rules", "paths", "tenant",
     "supabase", "architecture", "labels", "reviewers", "fail_on", "limits", "auto_merge",
-    "merge_method",
+    "merge_method", "session",
 }
 
 
@@ -205,7 +208,18 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
                               ("merge", "squash", "rebase")),
         max_file_bytes=int(r.number(limits.get("max_file_bytes", defaults.max_file_bytes),
                                     "limits.max_file_bytes")),
+        session=_session(source, root.get("session")),
     )
+
+
+def _session(source: str, raw: Any) -> SessionSettings:
+    """The `session:` section (the Auto-PR agent), validated by its pydantic model."""
+    try:
+        return SessionSettings.model_validate(raw or {})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(["session", *(str(part) for part in error["loc"])])
+        raise ConfigError(f"{source}: key '{key}': {error['msg']}") from None
 
 
 def _repo_root(config_dir: Path) -> Path:
