@@ -9,6 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from veroscore.config import Config
+from veroscore.detect.engine import RunningDetection
+from veroscore.diff import ChangeSet
+from veroscore.score.engine import score_change
+from veroscore.score.result import ScoreResult
 from veroscore.session import commands
 from veroscore.session.delivery import FaultHook, _no_fault
 
@@ -129,3 +134,12 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 90) -> N
 
 def lines(count: int, prefix: str) -> str:
     return "".join(f"{prefix}_{i} = {i}\n" for i in range(count))
+
+
+def score_without_semgrep(changes: ChangeSet, config: Config) -> ScoreResult:
+    """The project's pipeline with the Python detectors only: the crash tests restart the
+    agent dozens of times, and Semgrep (which test_session_e2e runs for real) would make
+    each restart cost seconds without testing anything more about recovery."""
+    with RunningDetection(changes, config, use_semgrep=False) as running:
+        detection = running.finish()
+    return score_change(changes, detection, config)

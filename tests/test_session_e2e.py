@@ -111,10 +111,11 @@ def test_a_secret_is_never_pushed_until_fixed(tmp_path: Path) -> None:
         checkout.write("src/settings.py", f'AWS_ACCESS_KEY_ID = "{key}"\n' + lines(30, "s"))
         checkout.write("src/a.py", lines(20, "a"))
         checkout.write("src/b.py", lines(20, "b"))
-        wait_for(lambda: any("secret" in m for m in agent.messages), "the secret refusal")
+        wait_for(lambda: any(m.startswith("not pushed") for m in agent.messages),
+                 "the secret refusal")
         assert checkout.remote_branches() == ["main"]
         assert fake.writes() == []
-        refusal = next(m for m in agent.messages if "secret" in m)
+        refusal = next(m for m in agent.messages if m.startswith("not pushed"))
         assert "src/settings.py:1" in refusal and key not in refusal
         checkout.write("src/settings.py", 'AWS_ACCESS_KEY_ID = os.environ["AWS_KEY"]\n'
                        + lines(30, "s"))

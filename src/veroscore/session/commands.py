@@ -18,6 +18,7 @@ from typing import Any
 
 from veroscore.config import Config, load_config
 from veroscore.errors import InputError, StoreError
+from veroscore.score.engine import evaluate
 from veroscore.session import control
 from veroscore.session.agent import Agent, run_loop
 from veroscore.session.context import (
@@ -30,7 +31,7 @@ from veroscore.session.context import (
     write_pointer,
 )
 from veroscore.session.debounce import Debouncer
-from veroscore.session.delivery import Delivery, FaultHook, SessionClosed, _no_fault
+from veroscore.session.delivery import Delivery, FaultHook, Scorer, SessionClosed, _no_fault
 from veroscore.session.gitcmd import Git
 from veroscore.session.lock import AgentLock, holder_pid
 from veroscore.session.noise import ChangeFilter
@@ -78,7 +79,7 @@ class Parts:
     """Everything one run of the agent uses, built once."""
 
     def __init__(self, options: StartOptions, say: Say, env: Mapping[str, str],
-                 fault: FaultHook) -> None:
+                 fault: FaultHook = _no_fault, scorer: Scorer = evaluate) -> None:
         self.git = Git.open(options.repo)
         self.config = _config(self.git, options.config)
         self.settings = session_settings(self.config)
@@ -86,7 +87,7 @@ class Parts:
                                              options.base, options.github_repo, env)
         self.folder = control_dir(self.git)
         self.noise = ChangeFilter(self.settings.exclude)
-        self.say, self.fault = say, fault
+        self.say, self.fault, self.scorer = say, fault, scorer
         self.store = open_session_store(options.store)
         self.pulls = PullRequests(self.target.token, self.target.github_repo,
                                   self.target.api_url)
@@ -117,7 +118,7 @@ class Parts:
         index = AgentIndex(self.git, self.folder / f"index-{pointer.session_id}", self.noise)
         index.ensure(self.git.tree_of(pointer.base_commit))
         return Delivery(pointer, self.target, self.settings, self.config, index, self.store,
-                        self.pulls, self.fault)
+                        self.pulls, self.fault, self.scorer)
 
     def agent(self, debouncer: Debouncer) -> Agent:
         def next_session(closed: SessionClosed) -> Delivery:

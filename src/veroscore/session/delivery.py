@@ -18,6 +18,7 @@ from typing import Any
 from veroscore.config import Config
 from veroscore.detect.finding import Finding
 from veroscore.detect.secret_patterns import redact
+from veroscore.diff import ChangeSet
 from veroscore.diff.git import GitRange, read_git_range
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
@@ -31,7 +32,10 @@ from veroscore.session.snapshot import AgentIndex, FileChange
 from veroscore.session.sqlite_store import SqliteSessionStore
 
 FaultHook = Callable[[str], None]
+Scorer = Callable[[ChangeSet, Config], ScoreResult]
 STEPS = ("commit", "branch", "push", "pr", "store")
+"""Where a fault hook is called: after each step, and for keyed steps also after the step
+and before its key is saved (`push:before-key`)."""
 
 
 class SessionClosed(Exception):
@@ -60,10 +64,11 @@ class Delivery:
 
     def __init__(self, pointer: SessionPointer, target: Target, settings: SessionSettings,
                  config: Config, index: AgentIndex, store: SqliteSessionStore,
-                 pulls: PullRequests, fault: FaultHook = _no_fault) -> None:
+                 pulls: PullRequests, fault: FaultHook = _no_fault,
+                 scorer: Scorer = evaluate) -> None:
         self.p, self.target, self.settings, self.config = pointer, target, settings, config
         self.index, self.git, self.store, self.pulls = index, index.git, store, pulls
-        self.fault = fault
+        self.fault, self.scorer = fault, scorer
 
     # --- what is delivered -------------------------------------------------------------
     def record(self) -> SessionRecord:
@@ -89,6 +94,7 @@ class Delivery:
         done = self.store.key_result(full)
         if done is None:
             done = action()
+            self.fault(f"{step}:before-key")
             self.store.save_key(full, f"session_{step}", done)
         self.fault(step)
         return done
@@ -136,7 +142,7 @@ class Delivery:
                                  self.config.max_file_bytes)
         changes = dataclasses.replace(changes, head_ref=self.p.branch,
                                       repository=self.target.github_repo)
-        return evaluate(changes, self.config)
+        return self.scorer(changes, self.config)
 
     def _blocked(self, commit: str, leaks: tuple[Finding, ...]) -> Outcome:
         where = [{"path": f.path, "line": f.line, "rule": f.rule_id,
