@@ -30,6 +30,7 @@ from veroscore.session.records import (
     COMPLETED,
     PROCESSING,
     QueuedChange,
+    SessionRecord,
 )
 from veroscore.session.snapshot import FileChange
 from veroscore.session.thresholds import Progress, progress
@@ -53,6 +54,8 @@ class LoopState:
     dirty: bool = True
     progress: Progress | None = None
     pending: list[FileChange] = field(default_factory=list)
+    record: SessionRecord | None = None
+    record_stale: bool = True
     last_outcome: str = ""
     queue_writes: int = 0
 
@@ -167,6 +170,7 @@ class Agent:
         return outcome
 
     def _set_status(self, status: str, details: dict[str, Any]) -> None:
+        self.state.record_stale = True
         try:
             self.d.store.set_status(self.p.session_id, status, details)
         except StoreError as exc:
@@ -204,7 +208,15 @@ class Agent:
             self._write_queue()
 
     def status(self) -> dict[str, Any]:
-        record = self.d.store.session(self.p.session_id)
+        """What `session status` shows; the store is read only after a change of state,
+        so an idle agent does no I/O for it."""
+        if self.state.record is None or self.state.record_stale:
+            try:
+                self.state.record = self.d.store.session(self.p.session_id)
+                self.state.record_stale = False
+            except StoreError as exc:
+                self.state.last_error = str(exc)
+        record = self.state.record
         prog = self.state.progress
         return {
             "session_id": self.p.session_id, "branch": self.p.branch,
