@@ -40,6 +40,9 @@ class FakePulls:
     failures: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     lose_response: set[tuple[str, str]] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    hold: tuple[str, str] | None = None
+    held: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     @property
     def repo_path(self) -> str:
@@ -151,6 +154,9 @@ def serve_http(fake: FakePulls) -> Iterator[str]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else None
             status, payload = fake.handle(self.command, fake.api + self.path, raw)
+            if fake.hold == (self.command, urlparse(self.path).path):
+                fake.held.set()  # handled, but the answer waits (the client may die first)
+                fake.release.wait(30)
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
