@@ -143,8 +143,8 @@ def test_session_section_of_the_config() -> None:
                           "cfg.yml")
     assert config.session.min_files == 5 and config.session.draft is False
     assert config.session.reviewers == ("ana",) and config.session.min_lines == 50
-    with pytest.raises(ConfigError, match="session.min_file"):
+    with pytest.raises(ConfigError, match=r"session\.min_file"):
         parse_config("session:\n  min_file: 5\n", "cfg.yml")
-    with pytest.raises(ConfigError, match="session.batch_size"):
+    with pytest.raises(ConfigError, match=r"session\.batch_size"):
         parse_config("session:\n  batch_size: 0\n", "cfg.yml")
     assert json.loads(SessionSettings().model_dump_json())["branch_prefix"] == "auto-pr-"
