@@ -42,7 +42,8 @@ def build_checkout(root: Path, files: int) -> None:
         (folder / f"mod{i:05d}.py").write_text(f"VALUE_{i} = {i}\n")
     env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com",
            "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com"}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "big"],
+    for args in (["init", "-q", "-b", "main"], ["config", "gc.auto", "0"], ["add", "-A"],
+                 ["commit", "-q", "-m", "big"],
                  ["remote", "add", "origin", "https://github.com/acme/big.git"],
                  ["update-ref", "refs/remotes/origin/main", "HEAD"]):
         subprocess.run(["git", *args], cwd=root, check=True, env=env)
