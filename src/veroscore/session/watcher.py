@@ -9,6 +9,7 @@ is dropped here, before it costs memory; everything else is decided after deboun
 from __future__ import annotations
 
 import errno
+import logging
 import time
 from pathlib import Path
 
@@ -65,6 +66,9 @@ class Watcher:
             raise VeroScoreError(f"cannot watch {self._root}: {exc.strerror}") from None
 
     def stop(self) -> None:
+        # watchdog logs an error when its reader thread wakes up during the stop (a race
+        # it then handles): nothing a user can act on
+        logging.getLogger("watchdog.observers.inotify").setLevel(logging.CRITICAL)
         self._observer.stop()
         if self._observer.is_alive():
             self._observer.join(timeout=5)
