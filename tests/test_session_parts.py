@@ -111,12 +111,12 @@ def test_old_sqlite_file_is_widened_in_place_and_only_once(tmp_path: Path) -> No
     record = store.session("s1")
     assert record is not None and record.status == "completed"
     assert store.session("s-old") is not None
-    top = store.enqueue("s1", [QueuedChange("a.py", "renamed", 1, 2, "old.py", "b" * 40)])
+    store.enqueue("s1", [QueuedChange("a.py", "renamed", 1, 2, "old.py", "b" * 40)])
     store.save_key("k", "session_push", {"pushed": "abc"})
     store.close()
     again = SqliteSessionStore(path)  # a second open changes nothing
     row = again.queue("s1")[0]
-    assert (row.id, row.old_path, row.blob) == (top, "old.py", "b" * 40)
+    assert (row.id, row.old_path, row.blob) == (1, "old.py", "b" * 40)
     assert again.key_result("k") == {"pushed": "abc"}
     actions = [a for a, _ in again.events("s1")]
     assert actions[0] == "session_started" and actions.count("status_changed") == 4

@@ -148,12 +148,17 @@ class Agent:
         return self.deliver(reason)
 
     def deliver(self, reason: str) -> Outcome | None:
-        up_to = self._max_queued_id()
-        record = self.d.record()
-        self.d.store.set_status(self.p.session_id, PROCESSING, {"reason": reason})
+        try:
+            rows = [r.id for r in self.d.store.queue(self.p.session_id) if r.id is not None]
+            record = self.d.record()
+            self.d.store.set_status(self.p.session_id, PROCESSING, {"reason": reason})
+        except StoreError as exc:
+            self._back_off(exc)
+            return None
+        self.state.record_stale = True
         after = AWAITING_REVIEW if record.prs else ACTIVE
         try:
-            outcome = self.d.deliver(reason, up_to)
+            outcome = self.d.deliver(reason, rows)
         except SessionClosed as closed:
             return self._closed(closed)
         except (GitHubUnavailable, GitHubRefused, GitError, StoreError) as exc:
@@ -194,10 +199,6 @@ class Agent:
         self.resume()
         self.say(f"new session {self.p.session_id} on branch {self.p.branch}")
         return None
-
-    def _max_queued_id(self) -> int:
-        rows = self.d.store.queue(self.p.session_id)
-        return max((r.id or 0 for r in rows), default=0)
 
     # --- stop ---------------------------------------------------------------------------
     def flush_events(self) -> None:

@@ -16,7 +16,8 @@ def add_agent_commands(group: argparse._SubParsersAction[Any]) -> None:
     _repo(start)
     start.add_argument("--config", type=Path, help="config file (default "
                        "<repo>/.github/veroscore.yml)")
-    start.add_argument("--store", help="sqlite:///PATH (default: the embedded store)")
+    start.add_argument("--store", help="sqlite:///PATH or postgresql://… (default: the "
+                       "embedded store)")
     start.add_argument("--remote", help="git remote to push to (default: session.remote, "
                        "origin)")
     start.add_argument("--base", help="PR base branch (default: session.base_branch, else "

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from veroscore.config import Config, load_config
-from veroscore.errors import InputError, StoreError
+from veroscore.errors import InputError
 from veroscore.score.engine import evaluate
 from veroscore.session import control
 from veroscore.session.agent import Agent, run_loop
@@ -36,12 +36,11 @@ from veroscore.session.gitcmd import Git
 from veroscore.session.lock import AgentLock, holder_pid
 from veroscore.session.noise import ChangeFilter
 from veroscore.session.pulls import PullRequests
+from veroscore.session.queue_store import open_session_store
 from veroscore.session.records import ACTIVE, COMPLETED, OPEN_STATES, SessionRecord
 from veroscore.session.settings import SessionSettings
 from veroscore.session.snapshot import AgentIndex
-from veroscore.session.sqlite_store import SqliteSessionStore
 from veroscore.session.watcher import Watcher
-from veroscore.store.url import default_store_url
 
 Say = Callable[[str], None]
 
@@ -54,14 +53,6 @@ class StartOptions:
     remote: str | None = None
     base: str | None = None
     github_repo: str | None = None
-
-
-def open_session_store(url: str | None) -> SqliteSessionStore:
-    url = url or default_store_url()
-    if not url.startswith("sqlite:///"):
-        raise StoreError("the session agent records its queue in the embedded SQLite store "
-                         "(sqlite:///PATH); Postgres/Supabase are not supported by it yet")
-    return SqliteSessionStore(Path(url.removeprefix("sqlite:///")))
 
 
 def _config(git: Git, path: Path | None) -> Config:

@@ -26,10 +26,10 @@ from veroscore.session.context import SessionPointer, Target
 from veroscore.session.describe import describe, merge_body, render_description
 from veroscore.session.gitcmd import ZERO_SHA, GitError
 from veroscore.session.pulls import GitHubRefused, PullRequest, PullRequests
+from veroscore.session.queue_store import RowId, SessionStore
 from veroscore.session.records import SessionRecord
 from veroscore.session.settings import SessionSettings
 from veroscore.session.snapshot import AgentIndex, FileChange
-from veroscore.session.sqlite_store import SqliteSessionStore
 
 FaultHook = Callable[[str], None]
 Scorer = Callable[[ChangeSet, Config], ScoreResult]
@@ -63,7 +63,7 @@ class Delivery:
     """One session's deliveries."""
 
     def __init__(self, pointer: SessionPointer, target: Target, settings: SessionSettings,
-                 config: Config, index: AgentIndex, store: SqliteSessionStore,
+                 config: Config, index: AgentIndex, store: SessionStore,
                  pulls: PullRequests, fault: FaultHook = _no_fault,
                  scorer: Scorer = evaluate) -> None:
         self.p, self.target, self.settings, self.config = pointer, target, settings, config
@@ -99,7 +99,7 @@ class Delivery:
         self.fault(step)
         return done
 
-    def deliver(self, reason: str, up_to_id: int) -> Outcome:
+    def deliver(self, reason: str, row_ids: list[RowId]) -> Outcome:
         delivered = self.delivered_commit()
         self.index.stage_all(delivered)
         tree = self.index.write_tree()
@@ -123,7 +123,7 @@ class Delivery:
         self._once("push", commit, lambda: self._push(commit))
         files = self.index.changes(preview.base_sha)
         pr = self._once("pr", commit, lambda: self._pull_request(commit, reason, preview, files))
-        self._once("store", commit, lambda: self._save(commit, pr, files, up_to_id))
+        self._once("store", commit, lambda: self._save(commit, pr, files, row_ids))
         return Outcome(True, f"PR #{pr['number']} {pr['action']} with commit {commit[:12]} "
                        f"({reason})", commit, pr)
 
@@ -183,11 +183,11 @@ class Delivery:
         return {"number": pull.number, "url": pull.url, "action": "opened"}
 
     def _save(self, commit: str, pr: dict[str, Any], files: list[FileChange],
-              up_to_id: int) -> dict[str, Any]:
+              row_ids: list[RowId]) -> dict[str, Any]:
         totals = (len(files), sum(f.lines_added for f in files),
                   sum(f.lines_removed for f in files))
         self.store.save_delivery(self.p.session_id, {"number": pr["number"], "url": pr["url"]},
-                                 {"delivered_commit": commit}, totals, up_to_id, commit)
+                                 {"delivered_commit": commit}, totals, row_ids, commit)
         return {"saved": commit}
 
 

@@ -41,6 +41,6 @@ class QueuedChange:
     lines_removed: int
     old_path: str | None = None
     blob: str = ""
-    id: int | None = None
+    id: int | str | None = None
     commit_hash: str | None = None
     processed: bool = False

@@ -121,7 +121,8 @@ class SqliteSessionStore:
                         {"from": old[0], "to": status, **details})
 
     def save_delivery(self, session_id: str, pr: dict[str, Any], metadata: dict[str, Any],
-                      totals: tuple[int, int, int], up_to_id: int, commit: str) -> None:
+                      totals: tuple[int, int, int], row_ids: Sequence[int | str],
+                      commit: str) -> None:
         """After a delivery: the PR, the delivered commit, the totals, the queue rows done."""
         with self._tx() as db:
             row = db.execute("SELECT prs, metadata FROM sessions WHERE session_id = ?",
@@ -133,9 +134,9 @@ class SqliteSessionStore:
                        " WHERE session_id = ?",
                        (json.dumps(prs), json.dumps(merged, sort_keys=True), *totals,
                         session_id))
-            db.execute(f"UPDATE changes_queue SET processed = 1, processed_at = {_NOW}, "
-                       "commit_hash = ? WHERE session_id = ? AND id <= ? AND processed = 0",
-                       (commit, session_id, up_to_id))
+            db.executemany(f"UPDATE changes_queue SET processed = 1, processed_at = {_NOW}, "
+                           "commit_hash = ? WHERE session_id = ? AND id = ? AND processed = 0",
+                           [(commit, session_id, int(row_id)) for row_id in row_ids])
             self._audit(db, session_id, pr["number"], "pr_delivered",
                         {"commit": commit, "pr": pr["number"]})
 
@@ -149,8 +150,8 @@ class SqliteSessionStore:
                             session_id))
 
     # --- queue ----------------------------------------------------------------------
-    def enqueue(self, session_id: str, changes: Sequence[QueuedChange]) -> int:
-        """Write the rows in one transaction; returns the highest id written."""
+    def enqueue(self, session_id: str, changes: Sequence[QueuedChange]) -> None:
+        """Write the rows in one transaction."""
         with self._tx() as db:
             db.executemany(
                 "INSERT INTO changes_queue (session_id, file_path, change_type, old_path, "
@@ -159,7 +160,6 @@ class SqliteSessionStore:
                   c.lines_removed, json.dumps({"blob": c.blob})) for c in changes])
             db.execute(f"UPDATE sessions SET last_activity = {_NOW} WHERE session_id = ?",
                        (session_id,))
-            return int(db.execute("SELECT coalesce(max(id), 0) FROM changes_queue").fetchone()[0])
 
     def queue(self, session_id: str, pending_only: bool = True) -> list[QueuedChange]:
         rows = self._read(
