@@ -156,3 +156,21 @@ def test_inotify_exhaustion_is_one_clear_message(tmp_path: Path,
     monkeypatch.setattr(watcher._observer, "start", refuse)
     with pytest.raises(WatchLimitError, match=r"fs\.inotify\.max_user_watches = \d+"):
         watcher.start()
+
+
+def test_a_key_in_a_test_file_stays_local_too(tmp_path: Path) -> None:
+    checkout = Checkout.create(tmp_path)
+    fake = FakePulls(remote=checkout.remote)
+    key = "ghp_" + "Zq8Lm2Nx4Rt6Vb1Kc3Hs5Jd7Fg9Pw0Ya2UeX"
+    checkout.write("tests/test_client.py", f'TOKEN = "{key}"\n' + lines(20, "t"))
+    checkout.write("src/a.py", lines(20, "a"))
+    checkout.write("src/b.py", lines(20, "b"))
+    clock, messages = Clock(), []
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake.install(mock)
+        parts, agent = _agent(checkout, clock, messages)
+        outcome = agent.deliver("test")
+        parts.close()
+    assert outcome is not None and not outcome.delivered and outcome.secrets
+    assert "tests/test_client.py:1" in outcome.message and key not in outcome.message
+    assert checkout.remote_branches() == ["main"] and fake.calls == []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veroscore.config import Config
+from veroscore.detect.engine import RunningDetection
 from veroscore.detect.finding import Finding
 from veroscore.detect.secret_patterns import redact
 from veroscore.diff import ChangeSet
@@ -111,8 +112,8 @@ class Delivery:
                 "commit": self.index.commit(tree, [tip], self._message(reason))})["commit"]
         if commit == self.p.base_commit or (commit == delivered and self.record().prs):
             return Outcome(False, "nothing to deliver: the branch already holds every change")
-        preview = self._preview(commit)
-        leaks = secrets_in(preview)
+        preview, changes = self._preview(commit)
+        leaks = secrets_in(preview) or secrets_in_tests(changes, self.config)
         if leaks:
             return self._blocked(commit, leaks)
         if tip != commit:
@@ -131,7 +132,7 @@ class Delivery:
         return (f"Auto-PR session {self.p.session_id}: snapshot of the work tree\n\n"
                 f"{reason}\n\nSession: {self.p.session_id}\n")
 
-    def _preview(self, commit: str) -> ScoreResult:
+    def _preview(self, commit: str) -> tuple[ScoreResult, ChangeSet]:
         """The project's own pipeline on base..snapshot (the range the PR will show)."""
         remote_base = self.git.rev(f"refs/remotes/{self.target.remote}/{self.target.pr_base}")
         base = self.p.base_commit
@@ -142,7 +143,7 @@ class Delivery:
                                  self.config.max_file_bytes)
         changes = dataclasses.replace(changes, head_ref=self.p.branch,
                                       repository=self.target.github_repo)
-        return self.scorer(changes, self.config)
+        return self.scorer(changes, self.config), changes
 
     def _blocked(self, commit: str, leaks: tuple[Finding, ...]) -> Outcome:
         where = [{"path": f.path, "line": f.line, "rule": f.rule_id,
@@ -193,5 +194,19 @@ class Delivery:
 
 def secrets_in(result: ScoreResult) -> tuple[Finding, ...]:
     """Critical secrets that must never reach a remote."""
-    return tuple(f for f in result.findings
-                 if f.violation_type == "hardcoded_secret" and f.severity == "critical")
+    return _secrets(result.findings)
+
+
+def _secrets(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(f for f in findings if f.violation_type == "hardcoded_secret"
+                 and f.severity == "critical" and not f.suppressed)
+
+
+def secrets_in_tests(changes: ChangeSet, config: Config) -> tuple[Finding, ...]:
+    """The score leaves test files' line findings out (fixtures hold fake keys on purpose),
+    but a real key in a test file must not be pushed either: the same Python detectors,
+    with test files scanned, decide. A fixture key is waived with the usual
+    `veroscore: ignore[RULE-ID] reason` comment."""
+    with RunningDetection(changes, dataclasses.replace(config, scan_tests=True),
+                          use_semgrep=False) as running:
+        return _secrets(running.finish().findings)
