@@ -16,6 +16,7 @@ from veroscore.errors import StoreError
 from veroscore.session.agent import Agent
 from veroscore.session.commands import Parts
 from veroscore.session.debounce import Debouncer
+from veroscore.session.gitcmd import GitError
 from veroscore.session.noise import ChangeFilter
 from veroscore.session.watcher import Watcher, WatchLimitError
 
@@ -174,3 +175,26 @@ def test_a_key_in_a_test_file_stays_local_too(tmp_path: Path) -> None:
     assert outcome is not None and not outcome.delivered and outcome.secrets
     assert "tests/test_client.py:1" in outcome.message and key not in outcome.message
     assert checkout.remote_branches() == ["main"] and fake.calls == []
+
+
+def test_a_file_git_refuses_does_not_hold_the_others_back(tmp_path: Path) -> None:
+    checkout = Checkout.create(tmp_path)
+    clock, messages = Clock(), []
+    parts, agent = _agent(checkout, clock, messages)
+    checkout.write("src/a.py", lines(5, "a"))
+    checkout.write("src/locked.py", lines(5, "x"))
+    stage = agent.d.index.stage
+
+    def refusing(paths: Any) -> None:  # what git says of a file it cannot open
+        if "src/locked.py" in paths:
+            raise GitError("git add failed: error: open(\"src/locked.py\"): Permission denied")
+        stage(paths)
+
+    agent.d.index.stage = refusing  # type: ignore[method-assign]
+    for path in ("src/a.py", "src/locked.py"):
+        agent.debouncer.touch(path, clock.now)
+    clock.now += 3
+    agent.tick()
+    assert [q.file_path for q in parts.store.queue(agent.p.session_id)] == ["src/a.py"]
+    assert any(m.startswith("src/locked.py: skipped") for m in messages)
+    parts.close()

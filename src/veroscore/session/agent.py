@@ -91,10 +91,7 @@ class Agent:
         burst_over = len(self.debouncer) == 0
         if self.state.settled and (burst_over or
                                    len(self.state.settled) >= self.settings.batch_size):
-            try:
-                self.settle(self.state.settled)
-            except GitError as exc:  # e.g. a lock held for a moment: keep the paths
-                self.state.last_error = str(exc)
+            if not self._settle_or_keep(self.state.settled):
                 return None
             self.state.settled = []
         if self.state.unsynced:
@@ -102,6 +99,24 @@ class Agent:
         if not burst_over or self.state.settled:
             return None
         return self._maybe_deliver(now, flush)
+
+    def _settle_or_keep(self, paths: list[str]) -> bool:
+        """Settle; on a passing git error (a lock held for a moment) keep the paths for the
+        next tick; on a lasting one (an unreadable file) settle the others one by one and
+        say which path git refuses, so one bad file never holds the rest back."""
+        try:
+            self.settle(paths)
+            return True
+        except GitError as exc:
+            self.state.last_error = str(exc)
+            if exc.transient:
+                return False
+        for path in paths:
+            try:
+                self.settle([path])
+            except GitError as exc:
+                self.say(f"{path}: skipped, git cannot read it ({exc})")
+        return True
 
     def settle(self, paths: list[str]) -> None:
         """Measure settled paths with git and queue what really changed."""
