@@ -82,6 +82,9 @@ class Parts:
         self.store = open_session_store(options.store)
         self.pulls = PullRequests(self.target.token, self.target.github_repo,
                                   self.target.api_url)
+        if not self.target.token:
+            say("warning: neither GITHUB_TOKEN nor GH_TOKEN is set: GitHub requests go "
+                "unauthenticated, and GitHub refuses to open pull requests without a token")
 
     def current_session(self) -> SessionPointer:
         pointer = read_pointer(self.git)

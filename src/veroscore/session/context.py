@@ -62,8 +62,6 @@ def resolve_target(git: Git, settings: SessionSettings, remote: str | None,
         raise InputError(f"cannot tell the GitHub repository from the URL of remote '{name}': "
                          "pass --github-repo OWNER/NAME")
     token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or ""
-    if not token:
-        raise InputError("no GitHub token: set GITHUB_TOKEN or GH_TOKEN")
     return Target(name, repo, base or settings.base_branch or _default_branch(git, name),
                   env.get("GITHUB_API_URL") or DEFAULT_API_URL, token)
 

@@ -81,7 +81,8 @@ class PullRequests:
         """The newest PR whose head is `owner:branch`, open or closed."""
         found = self._call("GET", "/pulls", params={"head": f"{owner}:{branch}",
                                                     "state": "all", "per_page": 10})
-        pulls = [_pull(p) for p in found or [] if (p.get("head") or {}).get("ref") == branch]
+        pulls = [_pull(p) for p in found or []
+                 if (p.get("head") or {}).get("ref", branch) == branch]
         return max(pulls, key=lambda p: p.number) if pulls else None
 
     def create(self, title: str, head: str, base: str, body: str, draft: bool) -> PullRequest:
