@@ -4,6 +4,7 @@ bare remote, GitHub's pulls API at the HTTP level."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,8 @@ def test_three_files_open_one_pr_and_later_edits_update_it(tmp_path: Path) -> No
         # snapshot is of the work tree)
         assert "→ Files changed: 4 (+61 −0 lines)" in body
         assert "→ Tests added or updated: 1" in body
-        assert "Pass" not in body
+        assert not re.search(r"(—|:)\s*\**(Pass|Completed|Done)", body)  # nothing pre-marked
+        assert "→ RLS/tenant isolation: Pending (author to confirm)" in body
         assert not parse_pipeline(body, 5.0).complete
         first_commit = git(checkout.remote, "rev-parse", branch)
         tree = git(checkout.remote, "ls-tree", "-r", "--name-only", first_commit).split()

@@ -24,7 +24,12 @@ from veroscore.diff.git import GitRange, read_git_range
 from veroscore.score.engine import evaluate
 from veroscore.score.result import ScoreResult
 from veroscore.session.context import SessionPointer, Target
-from veroscore.session.describe import describe, merge_body, render_description
+from veroscore.session.describe import (
+    describe,
+    merge_body,
+    provisional_description,
+    render_description,
+)
 from veroscore.session.gitcmd import ZERO_SHA, GitError
 from veroscore.session.pulls import GitHubRefused, PullRequest, PullRequests
 from veroscore.session.queue_store import RowId, SessionStore
@@ -142,7 +147,9 @@ class Delivery:
         changes = read_git_range(GitRange(self.git.root, base, commit),
                                  self.config.max_file_bytes)
         changes = dataclasses.replace(changes, head_ref=self.p.branch,
-                                      repository=self.target.github_repo)
+                                      repository=self.target.github_repo,
+                                      description=provisional_description(self.p.session_id,
+                                                                          commit))
         return self.scorer(changes, self.config), changes
 
     def _blocked(self, commit: str, leaks: tuple[Finding, ...]) -> Outcome:

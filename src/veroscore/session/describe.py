@@ -66,6 +66,14 @@ def describe(session_id: str, commit: str, reason: str, preview: ScoreResult,
                        RISK.get(preview.decision, "medium"))
 
 
+def provisional_description(session_id: str, commit: str) -> str:
+    """The description as it will read, before the preview exists: the preview scores it,
+    so its decision speaks of the compliance section the PR will really carry (steps
+    pending for the author) rather than of a missing one."""
+    return render_description(Description(session_id, commit, "", 0.0, "review_required",
+                                          "", "", (), (), "", ""))
+
+
 def render_description(description: Description) -> str:
     return render_template("session-pr.md.j2", d=description, checks=REQUIRED_CHECKS,
                            max_files=MAX_LISTED_FILES)
