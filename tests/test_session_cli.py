@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.pulls_fake import FakePulls, serve_http
-from tests.session_helpers import Checkout, lines, wait_for
+from tests.session_helpers import CONFIG, Checkout, lines, wait_for
 from veroscore.session.sqlite_store import SqliteSessionStore
 
 pytestmark = pytest.mark.slow
@@ -51,7 +50,9 @@ class Cli:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[tuple[Checkout, FakePulls, Cli]]:
-    checkout = Checkout.create(tmp_path)
+    # a long debounce, so the test can see an event waiting before it stops the agent
+    checkout = Checkout.create(tmp_path, CONFIG.replace("debounce_seconds: 0.3",
+                                                        "debounce_seconds: 4"))
     fake = FakePulls(remote=checkout.remote)
     with serve_http(fake) as api:
         yield checkout, fake, Cli(checkout, api, tmp_path)
@@ -86,8 +87,10 @@ def test_start_flush_status_signal_and_refusal(world: tuple[Checkout, FakePulls,
         assert status["running"] and status["status"] == "awaiting_review"
         assert status["pr"]["number"] == 1
         checkout.write("src/b.py", lines(5, "b"))
-        time.sleep(0.05)  # the event is seen, not yet settled: a clean stop must queue it
-        agent.send_signal(signal.SIGTERM)
+        status_file = checkout.root / ".git/veroscore/status.json"
+        wait_for(lambda: json.loads(status_file.read_text()).get("waiting_events", 0) >= 1,
+                 "the event to be seen")
+        agent.send_signal(signal.SIGTERM)  # seen, not settled: a clean stop must queue it
         assert agent.wait(30) == 0
     finally:
         _reap(agent)
