@@ -128,6 +128,7 @@ class Agent:
         self._enqueue(self.d.index.drop_noise(
             delivered, self.d.index.changes(delivered, changes_only)))
         self.state.last_change = self.clock()
+        self.state.dirty = True  # a file edited back to its delivered state counts no more
 
     def _enqueue(self, changes: list[FileChange]) -> None:
         rows = [QueuedChange(c.path, c.change_type, c.lines_added, c.lines_removed,

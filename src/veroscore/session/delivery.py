@@ -75,6 +75,7 @@ class Delivery:
         self.p, self.target, self.settings, self.config = pointer, target, settings, config
         self.index, self.git, self.store, self.pulls = index, index.git, store, pulls
         self.fault, self.scorer = fault, scorer
+        self._delivered: str | None = None
 
     # --- what is delivered -------------------------------------------------------------
     def record(self) -> SessionRecord:
@@ -84,7 +85,12 @@ class Delivery:
         return record
 
     def delivered_commit(self) -> str:
-        return str(self.record().metadata.get("delivered_commit") or self.p.base_commit)
+        """The last commit the PR received (the session base before the first); read
+        from the store once, then kept, so measuring never waits on the store."""
+        if self._delivered is None:
+            self._delivered = str(self.record().metadata.get("delivered_commit")
+                                  or self.p.base_commit)
+        return self._delivered
 
     def tip(self) -> str:
         return self.git.rev(f"refs/heads/{self.p.branch}") or self.p.base_commit
@@ -130,6 +136,7 @@ class Delivery:
         files = self.index.changes(preview.base_sha)
         pr = self._once("pr", commit, lambda: self._pull_request(commit, reason, preview, files))
         self._once("store", commit, lambda: self._save(commit, pr, files, row_ids))
+        self._delivered = commit
         return Outcome(True, f"PR #{pr['number']} {pr['action']} with commit {commit[:12]} "
                        f"({reason})", commit, pr)
 
