@@ -19,14 +19,14 @@ def _checks(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def test_every_state_is_accepted_and_idle_is_not(pg_db: str) -> None:
+def test_every_state_is_accepted_and_no_other(pg_db: str) -> None:
     with psycopg.connect(pg_db, autocommit=True) as conn:
         for state in STATES:
             conn.execute("INSERT INTO veroscore.sessions (session_id, status) VALUES (%s, %s)",
                          (f"s-{state}", state))
         with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("INSERT INTO veroscore.sessions (session_id, status) "
-                         "VALUES ('s-idle', 'idle')")
+                         "VALUES ('s-stalled', 'stalled')")
 
 
 def test_rerun_and_an_equivalent_constraint_change_nothing(pg_db: str) -> None:

@@ -2,8 +2,10 @@
 --   active, processing, awaiting_review, completed, timed_out, failed.
 -- This file only makes sure every CHECK on sessions.status accepts them; it composes
 -- with 20261203000100 (which owns the state change): when that migration already set
--- the constraint, nothing here changes. Rows still in the old `idle` state are
--- `timed_out` (the same meaning), so the new constraint holds for existing data.
+-- the constraint, nothing here changes. Otherwise the constraint it adds also accepts
+-- the legacy `idle`, because `timeout_idle_sessions` of this schema still writes it
+-- (20261203000100 changes that function); rows already `idle` become `timed_out`, the
+-- same meaning.
 DO $$
 DECLARE
     v_con record;
@@ -27,7 +29,7 @@ BEGIN
         UPDATE veroscore.sessions SET status = 'timed_out' WHERE status = 'idle';
         ALTER TABLE veroscore.sessions ADD CONSTRAINT sessions_status_check
             CHECK (status IN ('active', 'processing', 'awaiting_review', 'completed',
-                              'timed_out', 'failed'));
+                              'timed_out', 'failed', 'idle'));
     END IF;
 END
 $$;
