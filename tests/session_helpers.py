@@ -12,10 +12,10 @@ from pathlib import Path
 from veroscore.config import Config
 from veroscore.detect.engine import RunningDetection
 from veroscore.diff import ChangeSet
-from veroscore.score.engine import score_change
+from veroscore.score.engine import evaluate, score_change
 from veroscore.score.result import ScoreResult
 from veroscore.session import commands
-from veroscore.session.delivery import FaultHook, _no_fault
+from veroscore.session.delivery import FaultHook, Scorer, _no_fault
 
 GITHUB_URL = "https://github.com/acme/shop.git"
 ENV = {"GITHUB_TOKEN": "ghs_test_token_not_real", "GITHUB_API_URL": "https://api.github.com"}
@@ -103,14 +103,16 @@ class RunningAgent:
         return self.result[0]
 
 
-def start_agent(checkout: Checkout, fault: FaultHook = _no_fault) -> RunningAgent:
+def start_agent(checkout: Checkout, fault: FaultHook = _no_fault,
+                scorer: Scorer = evaluate) -> RunningAgent:
     stop = threading.Event()
     running = RunningAgent(threading.Thread(target=lambda: None), stop)
 
     def run() -> None:
         try:
             running.result.append(commands.start(checkout.options(), running.messages.append,
-                                                 stop, env=ENV, fault=fault))
+                                                 stop, env=ENV, fault=fault,
+                                                 scorer=scorer))
         except BaseException as exc:
             running.error.append(exc)
 

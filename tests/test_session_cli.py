@@ -48,11 +48,11 @@ class Cli:
         raise AssertionError(f"the agent did not start: {agent.stderr.read()}")  # type: ignore
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Checkout, FakePulls, Cli]]:
-    # a long debounce, so the test can see an event waiting before it stops the agent
-    checkout = Checkout.create(tmp_path, CONFIG.replace("debounce_seconds: 0.3",
-                                                        "debounce_seconds: 4"))
+@pytest.fixture(params=[0.3])
+def world(request: pytest.FixtureRequest, tmp_path: Path
+          ) -> Iterator[tuple[Checkout, FakePulls, Cli]]:
+    checkout = Checkout.create(tmp_path, CONFIG.replace(
+        "debounce_seconds: 0.3", f"debounce_seconds: {request.param}"))
     fake = FakePulls(remote=checkout.remote)
     with serve_http(fake) as api:
         yield checkout, fake, Cli(checkout, api, tmp_path)
@@ -70,6 +70,8 @@ def _status(cli: Cli) -> dict:  # type: ignore[type-arg]
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
+# a long debounce, so the test sees an event waiting before it stops the agent
+@pytest.mark.parametrize("world", [4.0], indirect=True)
 def test_start_flush_status_signal_and_refusal(world: tuple[Checkout, FakePulls, Cli]) -> None:
     checkout, fake, cli = world
     agent = cli.start()

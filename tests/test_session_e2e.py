@@ -11,7 +11,14 @@ import pytest
 import responses
 
 from tests.pulls_fake import FakePulls
-from tests.session_helpers import Checkout, git, lines, start_agent, wait_for
+from tests.session_helpers import (
+    Checkout,
+    git,
+    lines,
+    score_without_semgrep,
+    start_agent,
+    wait_for,
+)
 from veroscore.pipeline import parse_pipeline
 from veroscore.session.context import read_pointer
 from veroscore.session.gitcmd import Git
@@ -109,7 +116,9 @@ def test_a_secret_is_never_pushed_until_fixed(tmp_path: Path) -> None:
     key = "AKIA" + "Q7RZ3MXPLK2VWB9T"
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         fake.install(mock)
-        agent = start_agent(checkout)
+        # the gate reads the detectors' secret findings; Semgrep (run for real by the test
+        # above) adds nothing to it and would cost seconds per attempt
+        agent = start_agent(checkout, scorer=score_without_semgrep)
         checkout.write("src/settings.py", f'AWS_ACCESS_KEY_ID = "{key}"\n' + lines(30, "s"))
         checkout.write("src/a.py", lines(20, "a"))
         checkout.write("src/b.py", lines(20, "b"))

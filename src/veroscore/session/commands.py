@@ -128,9 +128,10 @@ class Parts:
 
 
 def start(options: StartOptions, say: Say, stop: threading.Event,
-          env: Mapping[str, str] = os.environ, fault: FaultHook = _no_fault) -> int:
+          env: Mapping[str, str] = os.environ, fault: FaultHook = _no_fault,
+          scorer: Scorer = evaluate) -> int:
     """Run the agent until `stop` is set or `session stop` asks; 0 on a clean stop."""
-    parts = Parts(options, say, env, fault)
+    parts = Parts(options, say, env, fault, scorer)
     try:
         with AgentLock(parts.folder / "agent.lock"):
             debouncer = Debouncer(parts.settings.debounce_seconds)
