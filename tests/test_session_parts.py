@@ -148,3 +148,30 @@ def test_session_section_of_the_config() -> None:
     with pytest.raises(ConfigError, match=r"session\.batch_size"):
         parse_config("session:\n  batch_size: 0\n", "cfg.yml")
     assert json.loads(SessionSettings().model_dump_json())["branch_prefix"] == "auto-pr-"
+
+
+def test_base_branch_from_the_remote_itself(tmp_path: Path) -> None:
+    from tests.session_helpers import git
+    from veroscore.session.context import resolve_target
+    from veroscore.session.gitcmd import Git
+    remote, work = tmp_path / "remote.git", tmp_path / "work"
+    git(tmp_path, "init", "-q", "--bare", "-b", "trunk", str(remote))
+    git(tmp_path, "init", "-q", "-b", "trunk", str(work))
+    git(work, "-c", "user.name=d", "-c", "user.email=d@e", "commit", "-q", "--allow-empty",
+        "-m", "first")
+    git(work, "push", "-q", str(remote), "trunk")
+    git(work, "remote", "add", "origin", str(remote))  # never fetched: no origin/* refs
+    target = resolve_target(Git.open(work), SessionSettings(), None, None, "acme/shop", {})
+    assert (target.pr_base, target.github_repo, target.token) == ("trunk", "acme/shop", "")
+
+
+def test_a_pulls_list_the_api_does_not_serve_is_no_pr() -> None:
+    with responses.RequestsMock() as mock:
+        mock.add("GET", "https://api.github.com/repos/acme/shop/pulls", status=404,
+                 json={"message": "Not Found"})
+        mock.add("PATCH", "https://api.github.com/repos/acme/shop/pulls/3", status=404,
+                 json={"message": "Not Found"})
+        client = PullRequests("t", "acme/shop")
+        assert client.find_by_head("acme", "auto-pr-1") is None
+        with pytest.raises(GitHubRefused, match=r"\(404\): Not Found"):
+            client.update_body(3, "x")

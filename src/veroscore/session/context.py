@@ -73,6 +73,13 @@ def _default_branch(git: Git, remote: str) -> str:
     for candidate in ("main", "master"):
         if git.rev(f"refs/remotes/{remote}/{candidate}"):
             return candidate
+    try:  # ask the remote itself (no remote-tracking refs in this clone)
+        out = git.run(["ls-remote", "--symref", "--", remote, "HEAD"]).decode("utf-8", "replace")
+    except GitError:
+        out = ""
+    for line in out.splitlines():
+        if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
+            return line.removeprefix("ref: refs/heads/").removesuffix("\tHEAD")
     raise InputError(f"cannot tell the base branch of remote '{remote}': pass --base BRANCH "
                      "or set session.base_branch")
 

@@ -79,8 +79,13 @@ class PullRequests:
 
     def find_by_head(self, owner: str, branch: str) -> PullRequest | None:
         """The newest PR whose head is `owner:branch`, open or closed."""
-        found = self._call("GET", "/pulls", params={"head": f"{owner}:{branch}",
-                                                    "state": "all", "per_page": 10})
+        try:
+            found = self._call("GET", "/pulls", params={"head": f"{owner}:{branch}",
+                                                        "state": "all", "per_page": 10})
+        except GitHubRefused as exc:
+            if "(404)" not in str(exc):
+                raise
+            found = None  # no list to read: creating will say what is wrong
         pulls = [_pull(p) for p in found or []
                  if (p.get("head") or {}).get("ref", branch) == branch]
         return max(pulls, key=lambda p: p.number) if pulls else None
