@@ -23,7 +23,6 @@ from veroscore.session.debounce import Debouncer
 from veroscore.session.delivery import Delivery, Outcome, SessionClosed
 from veroscore.session.gitcmd import GitError
 from veroscore.session.noise import ChangeFilter
-from veroscore.session.pulls import GitHubRefused, GitHubUnavailable
 from veroscore.session.records import (
     ACTIVE,
     AWAITING_REVIEW,
@@ -177,7 +176,7 @@ class Agent:
             outcome = self.d.deliver(reason, rows)
         except SessionClosed as closed:
             return self._closed(closed)
-        except (GitHubUnavailable, GitHubRefused, GitError, StoreError) as exc:
+        except VeroScoreError as exc:  # GitHub, git, store, Semgrep: keep queued, retry
             self._back_off(exc)
             self._set_status(after, {"error": str(exc)})
             return None
