@@ -198,3 +198,19 @@ def test_a_file_git_refuses_does_not_hold_the_others_back(tmp_path: Path) -> Non
     assert [q.file_path for q in parts.store.queue(agent.p.session_id)] == ["src/a.py"]
     assert any(m.startswith("src/locked.py: skipped") for m in messages)
     parts.close()
+
+
+def test_an_agent_index_git_cannot_read_is_rebuilt(tmp_path: Path) -> None:
+    checkout = Checkout.create(tmp_path)
+    fake = FakePulls(remote=checkout.remote)
+    for name in ("a", "b", "c"):
+        checkout.write(f"src/{name}.py", lines(20, name))
+    clock, messages = Clock(), []
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake.install(mock)
+        parts, agent = _agent(checkout, clock, messages)
+        agent.d.index.path.write_bytes(b"DIRC\x00\x00\x00\x02garbage")
+        outcome = agent.deliver("test")
+        parts.close()
+    assert outcome is not None and outcome.delivered
+    assert "src/c.py" in fake.pulls[0]["body"]

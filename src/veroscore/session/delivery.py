@@ -113,8 +113,7 @@ class Delivery:
 
     def deliver(self, reason: str, row_ids: list[RowId]) -> Outcome:
         delivered = self.delivered_commit()
-        self.index.stage_all(delivered)
-        tree = self.index.write_tree()
+        tree = self._snapshot_tree(delivered)
         tip = self.tip()
         if tree == self.git.tree_of(tip):
             commit = tip
@@ -139,6 +138,19 @@ class Delivery:
         self._delivered = commit
         return Outcome(True, f"PR #{pr['number']} {pr['action']} with commit {commit[:12]} "
                        f"({reason})", commit, pr)
+
+    def _snapshot_tree(self, delivered: str) -> str:
+        """The work tree as a tree object. An agent index that git can no longer write
+        (objects it names were pruned by `git gc` after weeks without a delivery) is
+        rebuilt from the delivered commit: the work tree is the truth either way."""
+        try:
+            self.index.stage_all(delivered)
+            return self.index.write_tree()
+        except GitError:
+            self.index.path.unlink(missing_ok=True)
+            self.index.ensure(self.git.tree_of(delivered))
+            self.index.stage_all(delivered)
+            return self.index.write_tree()
 
     def _message(self, reason: str) -> str:
         return (f"Auto-PR session {self.p.session_id}: snapshot of the work tree\n\n"
