@@ -98,12 +98,7 @@ def _add_server_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         dest="db_command", required=True, parser_class=_Parser)
     migrate_cmd = db.add_parser("migrate", help="apply the veroscore schema migrations")
     migrate_cmd.add_argument("--database-url", help="Postgres URL (default: DATABASE_URL)")
-    sessions = commands.add_parser("sessions", help="Auto-PR sessions").add_subparsers(
-        dest="sessions_command", required=True, parser_class=_Parser)
-    timeout = sessions.add_parser("timeout", help="move active sessions idle past the limit: "
-                                  "without a PR to timed_out, with PRs to awaiting_review")
-    timeout.add_argument("--idle-minutes", type=int, default=DEFAULT_IDLE_MINUTES)
-    timeout.add_argument("--store", help=store_help)
+    _add_session_commands(commands, store_help)
     health = commands.add_parser("health", help="check the store; exit 1 when unhealthy")
     health.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     health.add_argument("--stuck-minutes", type=int, default=DEFAULT_STUCK_MINUTES)
@@ -113,6 +108,21 @@ def _add_server_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay_cmd = store.add_parser("replay", help="send a spool file to the store")
     replay_cmd.add_argument("file", type=Path)
     replay_cmd.add_argument("--store", help=store_help)
+
+
+def _add_session_commands(commands: argparse._SubParsersAction[_Parser], store_help: str
+                          ) -> None:
+    """`session start|status|flush|stop|timeout` (the Auto-PR agent); `sessions` is the old
+    name of the group, kept as an alias."""
+    session = commands.add_parser("session", aliases=["sessions"], help="Auto-PR sessions"
+                                  ).add_subparsers(dest="sessions_command", required=True,
+                                                   parser_class=_Parser)
+    from veroscore.session.cli_args import add_agent_commands
+    add_agent_commands(session)
+    timeout = session.add_parser("timeout", help="move active sessions idle past the limit: "
+                                 "without a PR to timed_out, with PRs to awaiting_review")
+    timeout.add_argument("--idle-minutes", type=int, default=DEFAULT_IDLE_MINUTES)
+    timeout.add_argument("--store", help=store_help)
 
 
 def _server_url(given: str | None) -> str:
@@ -247,6 +257,9 @@ def cmd_db(args: argparse.Namespace, trace_id: str) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace, trace_id: str) -> int:
+    if args.sessions_command != "timeout":
+        from veroscore.session.cli_args import run_agent_command
+        return run_agent_command(args)
     store = open_server_store(_server_url(args.store))
     try:
         moved = store.timeout_sessions(args.idle_minutes)
@@ -308,7 +321,8 @@ def cmd_store(args: argparse.Namespace, trace_id: str) -> int:
 
 _COMMANDS = {"score": cmd_score, "scan": cmd_scan, "history": cmd_history,
              "action": cmd_action, "rescore": cmd_rescore, "db": cmd_db,
-             "sessions": cmd_sessions, "health": cmd_health, "store": cmd_store}
+             "session": cmd_sessions, "sessions": cmd_sessions, "health": cmd_health,
+             "store": cmd_store}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

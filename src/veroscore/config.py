@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from veroscore.errors import ConfigError
+from veroscore.session.settings import SessionSettings
 
 DEFAULT_CONFIG_PATH = Path(".github/veroscore.yml")
 
@@ -152,6 +153,7 @@ class Config:
     rule_dir_names: tuple[str, ...] = ()
     """`rules.dirs` as written in the file (repository-relative, POSIX): the action reads
     these folders at the base commit instead of trusting the checkout."""
+    session: SessionSettings = field(default_factory=SessionSettings)
 
     def severity_for(self, rule_id: str, violation_type: str) -> str:
         """Per-rule override first, then the violation type's severity."""

@@ -18,7 +18,7 @@ from veroscore.score.formula import rule_compliance, stabilize, weighted_average
 from veroscore.score.python_facts import PythonFacts, python_facts_by_path
 from veroscore.score.result import CategoryScore, ScoreResult
 from veroscore.score.signals import FILE_CATEGORIES, FileSignals, file_signals
-from veroscore.session import session_id_of
+from veroscore.session_ref import session_id_of
 
 
 def config_hash(config: Config) -> str:
