@@ -129,10 +129,10 @@ create function public.f() returns void language sql security definer as $$ sele
 grant execute on function public.g() to anon;
 """
     assert rules({"supabase/migrations/3.sql": sql}) == {
-        ("supabase-rls-disabled", 1), ("supabase-rls-policy-always-true", 2),
+        ("supabase-rls-disabled-in-public", 1), ("supabase-rls-policy-always-true", 2),
         ("supabase-rls-references-user-metadata", 3), ("supabase-security-definer-view", 4),
         ("supabase-auth-users-exposed", 5), ("supabase-function-search-path-mutable", 6),
-        ("supabase-function-executable-by-api-roles", 7)}
+        ("supabase-anon-security-definer-function-executable", 6)}
 
 
 def test_safe_definitions_pass() -> None:
@@ -140,6 +140,7 @@ def test_safe_definitions_pass() -> None:
 create view public.v with (security_invoker = on) as select id from public.b;
 create function public.f() returns void language sql security definer set search_path = ''
 as $$ select 1 $$;
+revoke execute on function public.f() from anon, authenticated;
 -- alter table public.a disable row level security;
 """
     assert rules({"supabase/migrations/4.sql": sql}) == set()
