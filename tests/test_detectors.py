@@ -219,7 +219,8 @@ def test_suppression_is_reported_not_dropped() -> None:
     source = (f"# veroscore: ignore[hardcoded-tenant-id] demo tenant for the sandbox\n"
               f'TENANT_ID = "{uuid}"\n'
               "create_table = 'create table public.t (id int);'  -- RLS-exempt: seed data\n")
-    found = findings({"src/a.py": source, "tests/test_a.py": "assert True\n"})
+    found = findings({"src/a.py": source, "tests/test_a.py": "assert True\n"},
+                     added={"src/a.py": {2, 3}})
     assert [(f.rule_id, f.suppressed, f.suppression_reason) for f in found] == [
         ("hardcoded-tenant-id", True, "demo tenant for the sandbox")]
 
@@ -234,6 +235,6 @@ def test_config_excludes_and_disabled_rules() -> None:
 
 def test_rls_exempt_marker_suppresses_rls_findings() -> None:
     sql = "-- RLS-exempt: read-only lookup table\ncreate table public.countries (code text);\n"
-    found = findings({"supabase/migrations/5.sql": sql})
+    found = findings({"supabase/migrations/5.sql": sql}, added={"supabase/migrations/5.sql": {2}})
     assert [(f.rule_id, f.suppressed, f.suppression_reason) for f in found] == [
         ("supabase-rls-disabled-in-public", True, "read-only lookup table")]

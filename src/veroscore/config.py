@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from veroscore.detect.suppression_policy import SuppressionPolicy, parse_suppression_policy
 from veroscore.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path(".github/veroscore.yml")
@@ -118,6 +119,7 @@ class Config:
     auto_merge: bool = False
     merge_method: str = "squash"
     max_file_bytes: int = 1024 * 1024
+    suppressions: SuppressionPolicy = field(default_factory=SuppressionPolicy)
 
     def severity_for(self, rule_id: str, violation_type: str) -> str:
         """Per-rule override first, then the violation type's severity."""
@@ -164,7 +166,7 @@ def parse_config(text: str, source: str, base_dir: Path = Path(".")) -> Config:
 _TOP_LEVEL_KEYS = {
     "version", "score", "penalties", "severities", "rules", "paths", "tenant",
     "supabase", "architecture", "labels", "reviewers", "fail_on", "limits", "auto_merge",
-    "merge_method",
+    "merge_method", "suppressions",
 }
 
 
@@ -205,6 +207,7 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
                               ("merge", "squash", "rebase")),
         max_file_bytes=int(r.number(limits.get("max_file_bytes", defaults.max_file_bytes),
                                     "limits.max_file_bytes")),
+        suppressions=parse_suppression_policy(root.get("suppressions"), source),
     )
 
 

@@ -136,7 +136,7 @@ def _table_lints(model: SchemaModel, table: Table) -> Iterator[_Lint]:
     if table.key[0] not in model.exposed:
         return
     name = _qualified(table.key)
-    hidden = API_ROLES <= table.revoked_from
+    hidden = table.revoked_from >= API_ROLES
     if table.created and not table.rls_enabled and not hidden:
         yield _Lint("rls_disabled_in_public", "critical",
                     f"Table {name} is created in exposed schema '{table.key[0]}' without "
@@ -233,7 +233,7 @@ def _is_true(node: ast.Node | None) -> bool:
         return isinstance(value, ast.Boolean) and bool(value.boolval)
     if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.A_Const):
         value = node.arg.val
-        return isinstance(value, ast.String) and value.sval.lower() in {"true", "t", "on"}
+        return isinstance(value, ast.String) and (value.sval or "").lower() in {"true", "t", "on"}
     if isinstance(node, ast.A_Expr) and node.kind == 0 and \
             [getattr(n, "sval", "") for n in node.name or ()] == ["="]:
         left, right = node.lexpr, node.rexpr

@@ -99,8 +99,9 @@ class SchemaModel:
             reader.read(statement)
 
 
-def names_of(nodes: tuple[ast.Node, ...] | None) -> list[str]:
-    return [n.sval for n in nodes or () if isinstance(n, ast.String)]
+def names_of(nodes: object) -> list[str]:
+    items = nodes if isinstance(nodes, tuple | list) else (nodes,)
+    return [n.sval or "" for n in items if isinstance(n, ast.String)]
 
 
 def walk(node: object) -> list[ast.Node]:
@@ -113,8 +114,10 @@ def walk(node: object) -> list[ast.Node]:
             stack.extend(item)
         elif isinstance(item, ast.Node):
             found.append(item)
-            stack.extend(getattr(item, slot) for slot in item.__slots__
-                         if not isinstance(getattr(item, slot, None), str | int | float | bool))
+            slots: dict[str, object] = getattr(item, "__slots__", {})
+            stack.extend(value for slot in slots
+                         if not isinstance(value := getattr(item, slot, None),
+                                           str | int | float | bool))
     return found
 
 
@@ -147,8 +150,10 @@ class _FileReader:
         self.path = path
         self.schema = "public"
 
-    def key(self, schema: str | None, name: str) -> Key:
-        return (schema or self.schema, name)
+    def key(self, relation: ast.RangeVar | None) -> Key | None:
+        if relation is None or not relation.relname:
+            return None
+        return (relation.schemaname or self.schema, relation.relname)
 
     def read(self, statement: SqlStatement) -> None:
         place = Place(self.path, statement.line)
@@ -172,17 +177,19 @@ class _FileReader:
         self.schema = first if first and first != "$user" else "public"
 
     def _CreateStmt(self, node: ast.CreateStmt, place: Place) -> None:
-        relation = node.relation
-        if relation.relpersistence == "t":
+        key = self.key(node.relation)
+        if key is None or node.relation is None or node.relation.relpersistence == "t":
             return
-        table = self.model.table(self.key(relation.schemaname, relation.relname))
+        table = self.model.table(key)
         table.created = place
         for element in node.tableElts or ():
             self._table_element(table, element)
 
     def _CreateTableAsStmt(self, node: ast.CreateTableAsStmt, place: Place) -> None:
-        relation = node.into.rel
-        key = self.key(relation.schemaname, relation.relname)
+        relation = node.into.rel if node.into else None
+        key = self.key(relation)
+        if key is None or relation is None:
+            return
         if node.objtype == enums.ObjectType.OBJECT_MATVIEW:
             self.model.views[key] = View(key, True, False, _reads_auth_users(node.query),
                                          calls_auth(node.query), place)
@@ -198,8 +205,9 @@ class _FileReader:
                 table.columns[column] = True
 
     def _AlterTableStmt(self, node: ast.AlterTableStmt, place: Place) -> None:
-        relation = node.relation
-        key = self.key(relation.schemaname, relation.relname)
+        key = self.key(node.relation)
+        if key is None:
+            return
         if node.objtype == enums.ObjectType.OBJECT_VIEW:
             self._alter_view(key, node)
             return
@@ -228,19 +236,22 @@ class _FileReader:
                                                  view.place)
 
     def _CreatePolicyStmt(self, node: ast.CreatePolicyStmt, place: Place) -> None:
-        relation = node.table
+        key = self.key(node.table)
+        if key is None:
+            return
         self.model.policies.append(Policy(
-            node.policy_name, self.key(relation.schemaname, relation.relname),
-            (node.cmd_name or "all").lower(), _role_names(node.roles), bool(node.permissive),
-            node.qual, node.with_check, place))
+            node.policy_name or "", key, (node.cmd_name or "all").lower(),
+            _role_names(node.roles), bool(node.permissive), node.qual, node.with_check, place))
 
     def _AlterPolicyStmt(self, node: ast.AlterPolicyStmt, place: Place) -> None:
-        key = self.key(node.table.schemaname, node.table.relname)
+        key = self.key(node.table)
+        if key is None:
+            return
         earlier = [p for p in self.model.policies
                    if p.table == key and p.name == node.policy_name]
         base = earlier[-1] if earlier else None
         self.model.policies.append(Policy(
-            node.policy_name, key, base.command if base else "",
+            node.policy_name or "", key, base.command if base else "",
             _role_names(node.roles) if node.roles else (base.roles if base else
                                                         frozenset({PUBLIC_ROLE})),
             base.permissive if base else True,
@@ -250,7 +261,9 @@ class _FileReader:
             place))
 
     def _ViewStmt(self, node: ast.ViewStmt, place: Place) -> None:
-        key = self.key(node.view.schemaname, node.view.relname)
+        key = self.key(node.view)
+        if key is None:
+            return
         self.model.views[key] = View(key, False, bool(_security_invoker(node.options)),
                                      _reads_auth_users(node.query), calls_auth(node.query),
                                      place)
@@ -308,8 +321,8 @@ class _FileReader:
         elif objtype == enums.ObjectType.OBJECT_TABLE and not node.is_grant \
                 and node.privileges is None:
             for relation in node.objects or ():
-                if isinstance(relation, ast.RangeVar):
-                    key = self.key(relation.schemaname, relation.relname)
+                key = self.key(relation) if isinstance(relation, ast.RangeVar) else None
+                if key is not None:
                     self.model.table(key).revoked_from.update(roles)
 
     def _function_grant(self, node: ast.GrantStmt, roles: frozenset[str]) -> None:
@@ -329,7 +342,7 @@ class _FileReader:
     def _AlterDefaultPrivilegesStmt(self, node: ast.AlterDefaultPrivilegesStmt, _: Place
                                     ) -> None:
         action = node.action
-        if action.is_grant or action.objtype != enums.ObjectType.OBJECT_FUNCTION:
+        if action is None or action.is_grant or action.objtype != enums.ObjectType.OBJECT_FUNCTION:
             return
         schemas = [name for option in node.options or () if option.defname == "schemas"
                    for name in names_of(option.arg)] or sorted(self.model.exposed)
@@ -340,7 +353,7 @@ class _FileReader:
 
 def _const_text(node: ast.Node) -> str:
     value = getattr(node, "val", None)
-    return value.sval if isinstance(value, ast.String) else ""
+    return (value.sval or "") if isinstance(value, ast.String) else ""
 
 
 def _truthy(value: object) -> bool:
@@ -349,7 +362,7 @@ def _truthy(value: object) -> bool:
     if isinstance(value, ast.Integer):
         return bool(value.ival)
     if isinstance(value, ast.String):
-        return value.sval.lower() in {"true", "on", "yes", "1"}
+        return (value.sval or "").lower() in {"true", "on", "yes", "1"}
     return False
 
 
