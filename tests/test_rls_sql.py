@@ -342,3 +342,20 @@ def test_views_that_run_with_owner_rights(view: str, expected: tuple[str, str]) 
 ])
 def test_invoker_and_private_views_are_fine(view: str) -> None:
     assert lints(view + "\n") == set()
+
+
+def test_a_caller_check_through_a_helper_function_of_the_change_counts() -> None:
+    sql = """create function public.current_role_on(acc uuid) returns text language sql stable
+security definer set search_path = '' as $$
+  select role from public.members where account_id = acc and user_id = auth.uid() $$;
+revoke execute on function public.current_role_on(uuid) from anon, authenticated;
+create function public.members_of(acc uuid) returns json language plpgsql security definer
+set search_path = '' as $$
+begin
+  if public."current_role_on"(acc) is distinct from 'owner' then raise exception 'no'; end if;
+  return (select json_agg(m) from public.members m where m.account_id = acc);
+end $$;
+create function public.everyone() returns json language sql security definer
+set search_path = '' as $$ select json_agg(m) from public.members m $$;
+"""
+    assert lints(sql) == {("anon-security-definer-function-executable", 11, "high")}

@@ -50,6 +50,7 @@ _SUPABASE_MARKERS = re.compile(
     re.IGNORECASE)
 _CALLER_CHECK = re.compile(
     r"\bauth\"?\s*\.\s*\"?(?:uid|jwt|role|email)\"?\s*\(|request\.jwt", re.IGNORECASE)
+_CALLED_NAME = re.compile(r"(?<![\w$])([A-Za-z_][\w$]*)\"?\s*\(")
 _OWNER_COLUMN = re.compile(
     r"(?:^|_)(?:user|owner|profile|member|tenant|org|organization|organisation|team|account|"
     r"workspace|author|creator|customer|group|company)_?(?:id|uuid)$|"
@@ -124,8 +125,9 @@ def lints(model: SchemaModel, owner_columns: frozenset[str]) -> Iterator[_Lint]:
         yield from _policy_lints(model, policy, owner_columns)
     for view in model.views.values():
         yield from _view_lints(model, view)
+    checked = _functions_checking_the_caller(model)
     for function in model.functions.values():
-        yield from _function_lints(function)
+        yield from _function_lints(function, function.key in checked)
 
 
 def _qualified(key: tuple[str, str]) -> str:
@@ -277,7 +279,25 @@ def _view_lints(model: SchemaModel, view: View) -> Iterator[_Lint]:
                     "Create it `with (security_invoker = on)`.", view.place)
 
 
-def _function_lints(function: Function) -> Iterator[_Lint]:
+def _functions_checking_the_caller(model: SchemaModel) -> set[tuple[str, str]]:
+    """Functions whose body reads the caller's identity, directly or through another
+    function of the change that does (`public.current_user_account_role(…)`)."""
+    checked = {key for key, f in model.functions.items()
+               if f.body_calls_auth or _CALLER_CHECK.search(f.body)}
+    callers_of: dict[str, set[tuple[str, str]]] = {}
+    for key, function in model.functions.items():
+        for name in {m.lower() for m in _CALLED_NAME.findall(function.body)}:
+            callers_of.setdefault(name, set()).add(key)
+    pending = list(checked)
+    while pending:
+        for caller in callers_of.get(pending.pop()[1].lower(), ()):
+            if caller not in checked:
+                checked.add(caller)
+                pending.append(caller)
+    return checked
+
+
+def _function_lints(function: Function, caller_check: bool) -> Iterator[_Lint]:
     if not function.security_definer:
         return
     name = _qualified(function.key)
@@ -287,7 +307,6 @@ def _function_lints(function: Function) -> Iterator[_Lint]:
                     "hijack the objects it resolves.",
                     "Add `set search_path = ''` and schema-qualify every name.", function.place)
     callers = sorted(function.executable_by & API_ROLES)
-    caller_check = function.body_calls_auth or _CALLER_CHECK.search(function.body)
     if callers and not function.returns_trigger and not caller_check:
         lint = ("anon_security_definer_function_executable" if "anon" in callers
                 else "authenticated_security_definer_function_executable")

@@ -19,7 +19,7 @@ from pglast import ast, parse_sql
 from pglast.parser import ParseError, scan
 
 _COPY_FROM_STDIN = re.compile(r"^\s*copy\b[^\n]*\bfrom\s+stdin\b", re.IGNORECASE)
-_TRAILING_NOISE = re.compile(r"--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/|[\s;]+")
+_COMMENT_TOKENS = frozenset({"SQL_COMMENT", "C_COMMENT"})
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,6 @@ def parse_migration(text: str) -> ParsedSql:
     except (ParseError, ValueError) as exc:
         return ParsedSql((), (_error(exc, 0, lines),))
     for start, end in chunks:
-        if not _TRAILING_NOISE.sub("", sql[start:end]):
-            continue
         try:
             statements.extend(_statements(sql[start:end], start, lines))
         except (ParseError, RecursionError, ValueError) as exc:
@@ -116,12 +114,16 @@ def _split(sql: str) -> list[tuple[int, int]]:
     """Statement ranges at every top-level `;` the scanner sees (strings, dollar quotes and
     comments are single tokens, so their semicolons do not split). Unlike pglast's `split`,
     an unbalanced parenthesis does not end the split early."""
-    ranges, start = [], 0
+    ranges, start, seen_token = [], 0, False
     for token in scan(sql):
         if token.name == "ASCII_59":
-            ranges.append((start, token.start))
-            start = token.end + 1
-    ranges.append((start, len(sql)))
+            if seen_token:
+                ranges.append((start, token.start))
+            start, seen_token = token.end + 1, False
+        elif token.name not in _COMMENT_TOKENS:
+            seen_token = True
+    if seen_token:
+        ranges.append((start, len(sql)))
     return ranges
 
 
