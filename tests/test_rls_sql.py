@@ -110,16 +110,27 @@ def test_a_statement_that_does_not_parse_is_reported_and_the_rest_still_judged()
            "create tabel public.typo (id int);\ncreate table public.open (id int);\n")
     found = sql_findings(sql)
     assert sorted((f.rule_id, f.line, f.severity, f.violation_type) for f in found) == [
-        ("sql-migration-not-parsed", 3, "info", "unanalysed_sql"),
+        ("supabase-migration-not-parsed", 3, "high", "rls_violation"),
         ("supabase-rls-disabled-in-public", 4, "critical", "rls_violation"),
         ("supabase-rls-enabled-no-policy", 2, "info", "rls_violation")]
-    assert 'syntax error at or near "tabel"' in found[0].message or any(
-        "tabel" in f.message for f in found)
+    assert any('syntax error at or near "tabel"' in f.message for f in found)
 
 
-def test_an_unterminated_string_is_one_note_not_a_crash() -> None:
-    found = sql_findings("create table public.t (id int);\nselect 'never closed;\n")
-    assert [(f.rule_id, f.severity) for f in found] == [("sql-migration-not-parsed", "info")]
+def test_an_unterminated_string_is_one_finding_not_a_crash_and_never_a_block() -> None:
+    sql = "create table public.t (id int);\nselect 'never closed;\nselect 1;\n"
+    found = sql_findings(sql)
+    assert [(f.rule_id, f.severity) for f in found] == [
+        ("supabase-migration-not-parsed", "high")]
+    changes = changeset_of({MIGRATION: sql})
+    result = score_change(changes, detect(changes, Config(), use_semgrep=False), Config())
+    assert result.decision != "auto_block"
+
+
+def test_sql_of_other_databases_gets_an_info_note_only() -> None:
+    mysql = "CREATE TABLE `post` (`id` int AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;\n"
+    found = sql_findings({"db/schema.sql": mysql})
+    assert [(f.rule_id, f.severity, f.violation_type) for f in found] == [
+        ("sql-not-parsed", "info", "unanalysed_sql")]
 
 
 def test_line_numbers_survive_non_ascii_text_and_comments() -> None:
@@ -359,3 +370,12 @@ create function public.everyone() returns json language sql security definer
 set search_path = '' as $$ select json_agg(m) from public.members m $$;
 """
     assert lints(sql) == {("anon-security-definer-function-executable", 11, "high")}
+
+
+def test_deeply_nested_comments_are_refused_before_the_parser_sees_them() -> None:
+    parsed = parse_migration("create table public.t (id int);\n" + "/*" * 50_000)
+    assert parsed.statements == ()
+    assert [(e.line, e.message) for e in parsed.errors] == [
+        (2, "block comments nested more than 32 deep")]
+    nested_once = "/* outer /* inner */ still comment */ create table public.t (id int);\n"
+    assert lints(nested_once) == {("rls-disabled-in-public", 1, "critical")}

@@ -83,9 +83,11 @@ class RlsSqlDetector:
             return
         parsed = {f.path: parse_migration(f.content or "") for f in sql_files}
         by_path = {f.path: f for f in sql_files}
+        supabase = _is_supabase_change(sql_files)
         for path, result in parsed.items():
-            yield from self._parse_errors(ctx, by_path[path], result)
-        if not _is_supabase_change(sql_files):
+            if result.errors:
+                yield self._not_parsed(ctx, by_path[path], result, supabase)
+        if not supabase:
             return
         model = SchemaModel(exposed={s.lower() for s in ctx.config.exposed_schemas})
         for path, result in parsed.items():
@@ -94,16 +96,22 @@ class RlsSqlDetector:
         for lint in lints(model, owner_columns):
             yield self._emit(ctx, by_path[lint.place.path], lint)
 
-    def _parse_errors(self, ctx: DetectionContext, changed: ChangedFile, parsed: ParsedSql
-                      ) -> Iterator[Finding]:
-        for error in parsed.errors:
-            yield ctx.finding(
-                rule_id="sql-migration-not-parsed", violation_type="unanalysed_sql",
-                detector=self.name, changed=changed, line=error.line, severity="info",
-                message=f"PostgreSQL's parser could not read this statement ({error.message}); "
-                        "its RLS and privilege checks were skipped.",
-                suggested_fix="Check the statement's syntax; psql meta-commands and COPY data "
-                              "are understood, other client-side syntax is not.")
+    def _not_parsed(self, ctx: DetectionContext, changed: ChangedFile, parsed: ParsedSql,
+                    supabase: bool) -> Finding:
+        """One finding per file. In a Supabase change it is high: statements the checks could
+        not read must not pass as clean (a review, never a block on its own); elsewhere
+        (MySQL or SQLite files of other apps) it is an info note."""
+        first, more = parsed.errors[0], len(parsed.errors) - 1
+        others = f" and {more} more statement(s)" if more else ""
+        return ctx.finding(
+            rule_id="supabase-migration-not-parsed" if supabase else "sql-not-parsed",
+            violation_type="rls_violation" if supabase else "unanalysed_sql",
+            detector=self.name, changed=changed, line=first.line,
+            severity="high" if supabase else "info",
+            message=f"PostgreSQL's parser could not read this statement ({first.message})"
+                    f"{others}; RLS and privilege checks skipped them, so a person must.",
+            suggested_fix="Fix the statement's syntax (psql meta-commands and COPY data are "
+                          "understood; other client-side syntax is not).")
 
     def _emit(self, ctx: DetectionContext, changed: ChangedFile, lint: _Lint) -> Finding:
         return ctx.finding(rule_id=f"supabase-{lint.name.replace('_', '-')}",

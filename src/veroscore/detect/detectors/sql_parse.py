@@ -20,6 +20,8 @@ from pglast.parser import ParseError, scan
 
 _COPY_FROM_STDIN = re.compile(r"^\s*copy\b[^\n]*\bfrom\s+stdin\b", re.IGNORECASE)
 _COMMENT_TOKENS = frozenset({"SQL_COMMENT", "C_COMMENT"})
+_COMMENT_MARK = re.compile(r"/\*|\*/")
+MAX_COMMENT_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,11 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._starts = [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._starts: list[int] = []
+        newline = text.find("\n")
+        while newline >= 0:
+            self._starts.append(newline + 1)
+            newline = text.find("\n", newline + 1)
 
     def at(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, self._first_token(offset)) + 1
@@ -92,6 +98,10 @@ def parse_migration(text: str) -> ParsedSql:
     """All statements PostgreSQL can parse, and one error per statement it cannot."""
     sql = blank_non_sql(text)
     lines = _Lines(sql)
+    too_deep = _deep_comment_at(sql)
+    if too_deep >= 0:
+        return ParsedSql((), (SqlParseError(lines.at(too_deep), "block comments nested more "
+                                            f"than {MAX_COMMENT_DEPTH} deep"),))
     try:
         return ParsedSql(_statements(sql, 0, lines), ())
     except (ParseError, RecursionError, ValueError):
@@ -125,6 +135,22 @@ def _split(sql: str) -> list[tuple[int, int]]:
     if seen_token:
         ranges.append((start, len(sql)))
     return ranges
+
+
+def _deep_comment_at(sql: str) -> int:
+    """Offset where `/* … */` nesting passes MAX_COMMENT_DEPTH, or -1. PostgreSQL's scanner
+    takes quadratic time in the nesting depth, and real SQL never nests deeply, so such a
+    file is reported as not parsed instead of stalling the run. (Counted without regard to
+    string literals: a false alarm only sends the file to review.)"""
+    depth = 0
+    for match in _COMMENT_MARK.finditer(sql):
+        if match.group() == "/*":
+            depth += 1
+            if depth > MAX_COMMENT_DEPTH:
+                return match.start()
+        elif depth:
+            depth -= 1
+    return -1
 
 
 def _statements(sql: str, base: int, lines: _Lines) -> tuple[SqlStatement, ...]:
