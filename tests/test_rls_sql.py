@@ -3,13 +3,16 @@ at splinter's levels, with the owned-table exception for always-true write polic
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import changeset_of
+from tests.helpers import GitRepo, changeset_of
 from veroscore.config import Config
 from veroscore.detect.detectors.sql_parse import parse_migration
 from veroscore.detect.engine import detect
 from veroscore.detect.finding import Finding
+from veroscore.diff.git import GitRange, read_git_range
 from veroscore.score.engine import score_change
 
 MIGRATION = "supabase/migrations/20260101000000_x.sql"
@@ -379,3 +382,38 @@ def test_deeply_nested_comments_are_refused_before_the_parser_sees_them() -> Non
         (2, "block comments nested more than 32 deep")]
     nested_once = "/* outer /* inner */ still comment */ create table public.t (id int);\n"
     assert lints(nested_once) == {("rls-disabled-in-public", 1, "critical")}
+
+
+# --- earlier migrations of the repository (local git intake) ------------------------------
+
+def test_earlier_migrations_tell_an_owned_table_from_an_open_one(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("supabase/migrations/1_tables.sql",
+               "create table public.projects (id bigint, org_id uuid);\n"
+               "alter table public.projects enable row level security;\n"
+               "create table public.tags (id bigint, label text);\n"
+               "alter table public.tags enable row level security;\n"
+               "create table public.legacy (id bigint);\n")
+    repo.write("flaskr/schema.sql", "create table post (id int);\n")
+    base = repo.commit("base")
+    policy = "for insert to authenticated with check (true);\n"
+    repo.write("supabase/migrations/2_policies.sql",
+               f"create policy p on public.projects {policy}"
+               f"create policy t on public.tags {policy}"
+               "create policy l on public.legacy for select using (true);\n")
+    head = repo.commit("policies")
+    changes = read_git_range(GitRange(repo.root, base, head), 1024 * 1024)
+    assert sorted(r.path for r in changes.reference_files) == [
+        "flaskr/schema.sql", "supabase/migrations/1_tables.sql"]
+    found = detect(changes, Config(), use_semgrep=False).findings
+    assert sorted((f.rule_id, f.line, f.severity) for f in found
+                  if f.detector == "rls_sql") == [
+        ("supabase-policy-exists-rls-disabled", 3, "critical"),
+        ("supabase-rls-policy-always-true", 1, "critical"),
+        ("supabase-rls-policy-always-true", 2, "high")]
+
+
+def test_without_the_repository_the_columns_are_unknown() -> None:
+    sql = "create policy p on public.projects for insert to authenticated with check (true);\n"
+    found = sql_findings(sql)
+    assert [(f.severity, "not in this change" in f.message) for f in found] == [("high", True)]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from veroscore.diff.model import ChangeSet
 from veroscore.diff.patch import decode_patch, parse_patch
+from veroscore.diff.reference import read_reference_sql
 from veroscore.errors import InputError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -102,7 +103,8 @@ def read_git_range(rng: GitRange, max_file_bytes: int) -> ChangeSet:
         notes.append("the diff is not valid UTF-8; undecodable bytes were replaced")
     return ChangeSet(files=tuple(files), repository=str(rng.repo.resolve().name),
                      base_sha=base, head_sha=head, title=subject, author=author,
-                     notes=tuple(notes))
+                     notes=tuple(notes), reference_files=read_reference_sql(
+                         rng.repo, head, {f.path for f in files}, max_file_bytes))
 
 
 def _is_git_dir(repo: Path) -> bool:

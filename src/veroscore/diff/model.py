@@ -46,8 +46,21 @@ class ChangedFile:
 
 
 @dataclass(frozen=True)
+class ReferenceFile:
+    """An unchanged file at head that detectors read for context only (earlier SQL
+    migrations: which columns a table has, whether RLS is on); never reported on."""
+
+    path: str
+    content: str
+
+
+@dataclass(frozen=True)
 class ChangeSet:
-    """A pull request or local change: metadata plus the changed files, sorted by path."""
+    """A pull request or local change: metadata plus the changed files, sorted by path.
+
+    `reference_files` are unchanged files the intake could read at head for context (the
+    local git intake loads the repository's other SQL files; other intakes leave it empty).
+    """
 
     files: tuple[ChangedFile, ...]
     repository: str = ""
@@ -59,6 +72,7 @@ class ChangeSet:
     description: str = ""
     head_ref: str = ""
     notes: tuple[str, ...] = ()
+    reference_files: tuple[ReferenceFile, ...] = ()
 
     @cached_property
     def _by_path(self) -> dict[str, ChangedFile]:

@@ -42,6 +42,7 @@ from veroscore.detect.detectors.sql_schema import (
 )
 from veroscore.detect.finding import Finding
 from veroscore.diff import ChangedFile
+from veroscore.diff.model import ReferenceFile
 
 FIX_ENABLE = "Add `alter table {name} enable row level security;` and policies for each role."
 _SUPABASE_MARKERS = re.compile(
@@ -83,18 +84,22 @@ class RlsSqlDetector:
             return
         parsed = {f.path: parse_migration(f.content or "") for f in sql_files}
         by_path = {f.path: f for f in sql_files}
-        supabase = _is_supabase_change(sql_files)
+        references = [r for r in ctx.changes.reference_files if r.path not in by_path]
+        supabase = _is_supabase_change(sql_files, references)
         for path, result in parsed.items():
             if result.errors:
                 yield self._not_parsed(ctx, by_path[path], result, supabase)
         if not supabase:
             return
         model = SchemaModel(exposed={s.lower() for s in ctx.config.exposed_schemas})
-        for path, result in parsed.items():
-            model.add_file(path, result.statements)
+        history = {r.path: parse_migration(r.content).statements for r in references}
+        history.update((path, result.statements) for path, result in parsed.items())
+        for path in sorted(history):
+            model.add_file(path, history[path])
         owner_columns = frozenset(c.lower() for c in ctx.config.tenant_columns)
         for lint in lints(model, owner_columns):
-            yield self._emit(ctx, by_path[lint.place.path], lint)
+            if lint.place.path in by_path:
+                yield self._emit(ctx, by_path[lint.place.path], lint)
 
     def _not_parsed(self, ctx: DetectionContext, changed: ChangedFile, parsed: ParsedSql,
                     supabase: bool) -> Finding:
@@ -120,9 +125,10 @@ class RlsSqlDetector:
                            suggested_fix=lint.fix, severity=lint.severity)
 
 
-def _is_supabase_change(files: list[ChangedFile]) -> bool:
-    return any(f.path.startswith("supabase/") or "/supabase/" in f.path
-               or _SUPABASE_MARKERS.search(f.content or "") for f in files)
+def _is_supabase_change(files: list[ChangedFile], references: list[ReferenceFile]) -> bool:
+    paths = [f.path for f in files] + [r.path for r in references]
+    return any(path.startswith("supabase/") or "/supabase/" in path for path in paths) \
+        or any(_SUPABASE_MARKERS.search(f.content or "") for f in files)
 
 
 def lints(model: SchemaModel, owner_columns: frozenset[str]) -> Iterator[_Lint]:
