@@ -353,6 +353,8 @@ def test_views_that_run_with_owner_rights(view: str, expected: tuple[str, str]) 
     "create view public.v with (security_invoker) as select * from public.notes;",
     "create view public.v as select 1;\nalter view public.v set (security_invoker = true);",
     "create view private.v as select id, email from auth.users;",
+    "create view public.v as select id, email from auth.users;\n"
+    "revoke select on public.v from anon, authenticated;",
 ])
 def test_invoker_and_private_views_are_fine(view: str) -> None:
     assert lints(view + "\n") == set()

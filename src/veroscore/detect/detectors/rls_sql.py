@@ -269,7 +269,9 @@ def _reads_user_metadata(policy: Policy) -> bool:
 
 
 def _view_lints(model: SchemaModel, view: View) -> Iterator[_Lint]:
-    if view.key[0] not in model.exposed:
+    grants = model.tables.get(view.key)
+    if view.key[0] not in model.exposed or (
+            grants is not None and grants.select_revoked_from >= API_ROLES):
         return
     name = _qualified(view.key)
     owner_rights = view.materialized or not view.security_invoker

@@ -42,6 +42,7 @@ class Table:
     rls_enabled_at: Place | None = None
     disabled_at: list[Place] = field(default_factory=list)
     revoked_from: set[str] = field(default_factory=set)
+    select_revoked_from: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -318,12 +319,16 @@ class _FileReader:
             self.model.exposed.update(names_of(node.objects))
         elif objtype == enums.ObjectType.OBJECT_FUNCTION:
             self._function_grant(node, roles)
-        elif objtype == enums.ObjectType.OBJECT_TABLE and not node.is_grant \
-                and node.privileges is None:
+        elif objtype == enums.ObjectType.OBJECT_TABLE and not node.is_grant:
+            privileges = {p.priv_name for p in node.privileges or ()}
             for relation in node.objects or ():
                 key = self.key(relation) if isinstance(relation, ast.RangeVar) else None
-                if key is not None:
+                if key is None:
+                    continue
+                if node.privileges is None:
                     self.model.table(key).revoked_from.update(roles)
+                if node.privileges is None or "select" in privileges:
+                    self.model.table(key).select_revoked_from.update(roles)
 
     def _function_grant(self, node: ast.GrantStmt, roles: frozenset[str]) -> None:
         targets: list[Function] = []
