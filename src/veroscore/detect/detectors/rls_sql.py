@@ -152,7 +152,7 @@ def _table_lints(model: SchemaModel, table: Table) -> Iterator[_Lint]:
     if table.key[0] not in model.exposed:
         return
     name = _qualified(table.key)
-    hidden = table.revoked_from >= API_ROLES
+    hidden = table.select_revoked_from >= API_ROLES  # splinter: no SELECT, not exposed
     if table.created and not table.rls_enabled and not hidden:
         yield _Lint("rls_disabled_in_public", "critical",
                     f"Table {name} is created in exposed schema '{table.key[0]}' without "

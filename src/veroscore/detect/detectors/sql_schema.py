@@ -41,7 +41,6 @@ class Table:
     rls_enabled: bool = False
     rls_enabled_at: Place | None = None
     disabled_at: list[Place] = field(default_factory=list)
-    revoked_from: set[str] = field(default_factory=set)
     select_revoked_from: set[str] = field(default_factory=set)
 
 
@@ -325,8 +324,6 @@ class _FileReader:
                 key = self.key(relation) if isinstance(relation, ast.RangeVar) else None
                 if key is None:
                     continue
-                if node.privileges is None:
-                    self.model.table(key).revoked_from.update(roles)
                 if node.privileges is None or "select" in privileges:
                     self.model.table(key).select_revoked_from.update(roles)
 
