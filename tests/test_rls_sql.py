@@ -320,6 +320,7 @@ def test_search_path_mutable_is_high_and_fixable_by_alter_function() -> None:
     assert lints(sql) == {("function-search-path-mutable", 1, "high")}
     fixed = sql + 'alter function public.touch() set "search_path" to \'\';\n'
     assert lints(fixed) == set()
+    assert lints(sql.replace("public.touch", "extensions.touch")) == set()
 
 
 def test_a_function_only_with_a_mutable_search_path_does_not_block() -> None:

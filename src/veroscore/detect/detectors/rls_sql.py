@@ -60,6 +60,11 @@ _OWNED_TABLE_NAME = re.compile(
     r"(?:^|_)(?:members?|memberships?|user_roles?|permissions?|admins?|profiles?|"
     r"invitations?)$")
 _WRITE_COMMANDS = frozenset({"insert", "update", "delete", "all", ""})
+# Schemas splinter leaves alone: Supabase's own services and extensions manage them.
+SYSTEM_SCHEMAS = frozenset({
+    "auth", "storage", "realtime", "extensions", "graphql", "graphql_public", "vault",
+    "pgsodium", "pgsodium_masks", "cron", "net", "pgmq", "pgbouncer", "supabase_functions",
+    "supabase_migrations", "information_schema", "pg_catalog"})
 
 
 @dataclass(frozen=True)
@@ -314,7 +319,7 @@ def _functions_checking_the_caller(model: SchemaModel) -> set[tuple[str, str]]:
 
 
 def _function_lints(function: Function, caller_check: bool) -> Iterator[_Lint]:
-    if not function.security_definer:
+    if not function.security_definer or function.key[0] in SYSTEM_SCHEMAS:
         return
     name = _qualified(function.key)
     if not function.search_path_fixed:
