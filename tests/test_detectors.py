@@ -129,10 +129,10 @@ create function public.f() returns void language sql security definer as $$ sele
 grant execute on function public.g() to anon;
 """
     assert rules({"supabase/migrations/3.sql": sql}) == {
-        ("supabase-rls-disabled", 1), ("supabase-rls-policy-always-true", 2),
+        ("supabase-rls-disabled-in-public", 1), ("supabase-rls-policy-always-true", 2),
         ("supabase-rls-references-user-metadata", 3), ("supabase-security-definer-view", 4),
         ("supabase-auth-users-exposed", 5), ("supabase-function-search-path-mutable", 6),
-        ("supabase-function-executable-by-api-roles", 7)}
+        ("supabase-anon-security-definer-function-executable", 6)}
 
 
 def test_safe_definitions_pass() -> None:
@@ -140,6 +140,7 @@ def test_safe_definitions_pass() -> None:
 create view public.v with (security_invoker = on) as select id from public.b;
 create function public.f() returns void language sql security definer set search_path = ''
 as $$ select 1 $$;
+revoke execute on function public.f() from anon, authenticated;
 -- alter table public.a disable row level security;
 """
     assert rules({"supabase/migrations/4.sql": sql}) == set()
@@ -218,7 +219,8 @@ def test_suppression_is_reported_not_dropped() -> None:
     source = (f"# veroscore: ignore[hardcoded-tenant-id] demo tenant for the sandbox\n"
               f'TENANT_ID = "{uuid}"\n'
               "create_table = 'create table public.t (id int);'  -- RLS-exempt: seed data\n")
-    found = findings({"src/a.py": source, "tests/test_a.py": "assert True\n"})
+    found = findings({"src/a.py": source, "tests/test_a.py": "assert True\n"},
+                     added={"src/a.py": {2, 3}})
     assert [(f.rule_id, f.suppressed, f.suppression_reason) for f in found] == [
         ("hardcoded-tenant-id", True, "demo tenant for the sandbox")]
 
@@ -233,6 +235,6 @@ def test_config_excludes_and_disabled_rules() -> None:
 
 def test_rls_exempt_marker_suppresses_rls_findings() -> None:
     sql = "-- RLS-exempt: read-only lookup table\ncreate table public.countries (code text);\n"
-    found = findings({"supabase/migrations/5.sql": sql})
+    found = findings({"supabase/migrations/5.sql": sql}, added={"supabase/migrations/5.sql": {2}})
     assert [(f.rule_id, f.suppressed, f.suppression_reason) for f in found] == [
         ("supabase-rls-disabled-in-public", True, "read-only lookup table")]

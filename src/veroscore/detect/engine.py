@@ -70,7 +70,7 @@ class RunningDetection:
         output = self._semgrep.finish() if self._semgrep is not None \
             else SemgrepOutput((), (), ran=False)
         found.extend(output.findings)
-        return _keep_added(found, output, self._ctx)
+        return _keep_added(found, output, self._ctx, pr_mode=self._change_level)
 
 
 def detect(changes: ChangeSet, config: Config, *, use_semgrep: bool = True,
@@ -81,14 +81,15 @@ def detect(changes: ChangeSet, config: Config, *, use_semgrep: bool = True,
         return running.finish()
 
 
-def _keep_added(found: list[Finding], output: SemgrepOutput, ctx: DetectionContext
-                ) -> DetectionResult:
+def _keep_added(found: list[Finding], output: SemgrepOutput, ctx: DetectionContext,
+                *, pr_mode: bool = True) -> DetectionResult:
     changes, config = ctx.changes, ctx.config
     found = [f for f in found if config.scan_tests or f.line is None or not ctx.is_test(f.path)]
     in_diff = [f for f in found if _in_diff(changes, f)]
     kept = [f for f in _dedupe(in_diff) if f.rule_id not in config.disabled_rules]
     return DetectionResult(
-        findings=tuple(sorted(apply_suppressions(kept, changes), key=sort_key)),
+        findings=tuple(sorted(apply_suppressions(kept, changes, config.suppressions,
+                                                 pr_mode=pr_mode), key=sort_key)),
         outside_diff=len(found) - len(in_diff),
         files_scanned=sum(1 for _ in ctx.files()),
         notes=output.notes,

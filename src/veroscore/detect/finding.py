@@ -15,6 +15,8 @@ class Finding:
 
     `line` is None for file-level findings (missing tests). A suppressed finding keeps
     its place in the report with the reason, but never counts toward the score.
+    `suppression_note` says why a suppression comment on the finding was not applied
+    (added by the PR itself, or a wildcard, on a critical finding); the finding stays active.
     """
 
     rule_id: str
@@ -29,6 +31,7 @@ class Finding:
     penalty: float
     suppressed: bool = False
     suppression_reason: str = ""
+    suppression_note: str = ""
 
     @property
     def fingerprint(self) -> str:

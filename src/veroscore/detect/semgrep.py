@@ -169,8 +169,8 @@ def _stage(stage: Path, targets: dict[str, ChangedFile]) -> list[str]:
 
 def _start(stage: Path, rule_dirs: list[Path], scratch: Path) -> subprocess.Popen[bytes]:
     command = [semgrep_command(), "scan", "--json", "--quiet", "--metrics=off",
-               "--disable-version-check", "--no-git-ignore", "--timeout", "30",
-               "--max-target-bytes=0"]
+               "--disable-version-check", "--no-git-ignore", "--disable-nosem",
+               "--timeout", "30", "--max-target-bytes=0"]
     for rules in rule_dirs:
         command += ["--config", str(rules)]
     env = {**os.environ, "SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0",

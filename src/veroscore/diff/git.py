@@ -19,6 +19,7 @@ from veroscore.diff.content import DecodedContent, decode_content
 from veroscore.diff.generated import GitAttributes, mark_generated
 from veroscore.diff.model import ChangeSet, FileStatus
 from veroscore.diff.patch import FileDiff, decode_patch, parse_file_diffs, whole_file_hunks
+from veroscore.diff.reference import read_reference_sql
 from veroscore.diff.sections import c_quote, header_names, split_sections
 from veroscore.errors import InputError
 
@@ -158,7 +159,8 @@ def read_git_range(rng: GitRange, max_file_bytes: int) -> ChangeSet:
         notes.append("the diff is not valid UTF-8; undecodable bytes were replaced")
     return ChangeSet(files=tuple(files), repository=str(rng.repo.resolve().name),
                      base_sha=base, head_sha=head, title=subject, author=author,
-                     notes=tuple(notes))
+                     notes=tuple(notes), reference_files=read_reference_sql(
+                         rng.repo, head, {f.path for f in files}, max_file_bytes))
 
 
 def _pair(repo: Path, entries: list[_RawEntry], sections: list[str], blobs: _Blobs

@@ -69,11 +69,22 @@ class ChangedFile:
 
 
 @dataclass(frozen=True)
+class ReferenceFile:
+    """An unchanged file at head that detectors read for context only (earlier SQL
+    migrations: which columns a table has, whether RLS is on); never reported on."""
+
+    path: str
+    content: str
+
+
+@dataclass(frozen=True)
 class ChangeSet:
     """A pull request or local change: metadata plus the changed files, sorted by path.
 
     `unlisted` holds files the change touches that the intake could not even list (the
     REST API's file cap): they have no `ChangedFile`, but they are unscanned all the same.
+    `reference_files` are unchanged files the intake could read at head for context (the
+    local git intake loads the repository's other SQL files; other intakes leave it empty).
     """
 
     files: tuple[ChangedFile, ...]
@@ -87,6 +98,7 @@ class ChangeSet:
     head_ref: str = ""
     notes: tuple[str, ...] = ()
     unlisted: tuple[Unscanned, ...] = ()
+    reference_files: tuple[ReferenceFile, ...] = ()
 
     @cached_property
     def _by_path(self) -> dict[str, ChangedFile]:

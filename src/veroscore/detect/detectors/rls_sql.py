@@ -1,162 +1,339 @@
 """rls_violation in SQL: splinter's security lints, done statically on a change's migrations.
 
-Supabase's database linter only runs against a live database; these checks read the SQL a
-change adds. Lint names follow splinter's so findings map to its documentation.
+Supabase's database linter (splinter) runs against a live database; these checks read the SQL
+a change adds, parsed by PostgreSQL's own parser (see sql_parse), and mirror splinter's
+levels: its ERROR lints are critical, its WARN lints high, its INFO lints info. Lint names
+follow splinter's so findings map to its documentation. The deliberate exception and every
+judgement call are documented in docs/rls-rules.md:
+
+- an always-true write policy for the API roles is high (splinter: WARN), but critical when
+  the table's rows belong to someone (a user, owner, member or tenant column the policy
+  ignores): then any user can write other users' rows, e.g. join any team;
+- a view that runs with its owner's rights but filters on the caller (auth.uid()) is high,
+  not critical: it is a review item, not a proven leak;
+- a SECURITY DEFINER function is judged only where the API can call it (exposed schema, not a
+  trigger, EXECUTE not revoked from the API roles) and only without a caller check.
+
+Only SQL written for a Supabase project is judged: files under a `supabase/` folder, or any
+change whose SQL mentions Supabase's API roles, `auth.` functions or row level security. A
+Flask or Django `schema.sql` has no PostgREST API in front of it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pglast import ast
+
 from veroscore.detect.base import DetectionContext
+from veroscore.detect.detectors.sql_parse import ParsedSql, parse_migration
+from veroscore.detect.detectors.sql_schema import (
+    API_ROLES,
+    PUBLIC_ROLE,
+    Function,
+    Place,
+    Policy,
+    SchemaModel,
+    Table,
+    View,
+    walk,
+)
 from veroscore.detect.finding import Finding
 from veroscore.diff import ChangedFile
-
-IDENT = r"(?:\"[^\"]+\"|[A-Za-z_][\w$]*)"
-QUALIFIED = rf"(?:{IDENT}\s*\.\s*)?{IDENT}"
-_CREATE_TABLE = re.compile(
-    rf"\bcreate\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?P<name>{QUALIFIED})",
-    re.IGNORECASE)
-_ENABLE_RLS = re.compile(
-    rf"\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?P<name>{QUALIFIED})\s+"
-    r"(?:force\s+|enable\s+)row\s+level\s+security", re.IGNORECASE)
-_DISABLE_RLS = re.compile(r"\bdisable\s+row\s+level\s+security\b", re.IGNORECASE)
-_POLICY = re.compile(
-    rf"\bcreate\s+policy\s+{IDENT}\s+on\s+(?P<name>{QUALIFIED})(?P<body>[^;]*)", re.IGNORECASE)
-_ALWAYS_TRUE = re.compile(r"\b(?:using|with\s+check)\s*\(\s*true\s*\)", re.IGNORECASE)
-_WRITE_COMMAND = re.compile(r"\bfor\s+(?:insert|update|delete|all)\b", re.IGNORECASE)
-_VIEW = re.compile(
-    rf"\bcreate\s+(?:or\s+replace\s+)?(?:materialized\s+)?view\s+(?P<name>{QUALIFIED})"
-    r"(?P<body>[^;]*)", re.IGNORECASE)
-_SECURITY_INVOKER = re.compile(r"security_invoker\s*=\s*(?:true|on|1)", re.IGNORECASE)
-_FUNCTION = re.compile(
-    rf"\bcreate\s+(?:or\s+replace\s+)?function\s+(?P<name>{QUALIFIED})(?P<body>.*?)"
-    r"(?:\$(?P<tag>\w*)\$.*?\$(?P=tag)\$|'(?:[^']|'')*')(?P<tail>[^;]*)",
-    re.IGNORECASE | re.DOTALL)
-_SEARCH_PATH = re.compile(r"\bset\s+search_path\b", re.IGNORECASE)
-_GRANT_EXECUTE = re.compile(
-    rf"\bgrant\s+execute\s+on\s+function\s+(?P<name>{QUALIFIED})[^;]*\bto\b[^;]*"
-    r"\b(?:anon|authenticated|public)\b", re.IGNORECASE)
-_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+from veroscore.diff.model import ReferenceFile
 
 FIX_ENABLE = "Add `alter table {name} enable row level security;` and policies for each role."
+_SUPABASE_MARKERS = re.compile(
+    r"\b(?:anon|authenticated|service_role)\b|\bauth\s*\.\s*(?:uid|jwt|role|users)\b|"
+    r"\"auth\"\s*\.\s*\"(?:uid|jwt|role|users)\"|\brow\s+level\s+security\b|\bcreate\s+policy\b",
+    re.IGNORECASE)
+_CALLER_CHECK = re.compile(
+    r"\bauth\"?\s*\.\s*\"?(?:uid|jwt|role|email)\"?\s*\(|request\.jwt", re.IGNORECASE)
+_CALLED_NAME = re.compile(r"(?<![\w$])([A-Za-z_][\w$]*)\"?\s*\(")
+_OWNER_COLUMN = re.compile(
+    r"(?:^|_)(?:user|owner|profile|member|tenant|org|organization|organisation|team|account|"
+    r"workspace|author|creator|customer|group|company)_?(?:id|uuid)$|"
+    r"^(?:created_by|owned_by|owner|uid|user)$")
+_OWNED_TABLE_NAME = re.compile(
+    r"(?:^|_)(?:members?|memberships?|user_roles?|permissions?|admins?|profiles?|"
+    r"invitations?)$")
+_WRITE_COMMANDS = frozenset({"insert", "update", "delete", "all", ""})
+# Schemas splinter leaves alone: Supabase's own services and extensions manage them.
+SYSTEM_SCHEMAS = frozenset({
+    "auth", "storage", "realtime", "extensions", "graphql", "graphql_public", "vault",
+    "pgsodium", "pgsodium_masks", "cron", "net", "pgmq", "pgbouncer", "supabase_functions",
+    "supabase_migrations", "information_schema", "pg_catalog"})
 
 
 @dataclass(frozen=True)
-class _Statement:
-    changed: ChangedFile
-    line: int
-    match: re.Match[str]
+class _Lint:
+    """A finding before it is placed: lint name, severity, message and fix."""
 
-
-_At = Callable[[re.Match[str]], _Statement]
-
-
-def _table_key(name: str, exposed: tuple[str, ...]) -> tuple[str, str]:
-    parts = [p.strip().strip('"').lower() for p in name.split(".")]
-    return (parts[0], parts[1]) if len(parts) == 2 else (exposed[0] if exposed else "public",
-                                                           parts[0])
-
-
-def _strip_comments(sql: str) -> str:
-    """Blank out comments but keep newlines, so offsets still map to line numbers."""
-    return _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sql)
+    name: str
+    severity: str
+    message: str
+    fix: str
+    place: Place
 
 
 class RlsSqlDetector:
-    """RLS and security-definer lints on the SQL files of a change."""
+    """RLS, view and function lints on the SQL files of a change."""
 
     name = "rls_sql"
 
     def detect(self, ctx: DetectionContext) -> Iterator[Finding]:
-        sql_files = list(ctx.files("sql"))
-        texts = {f.path: _strip_comments(f.content or "") for f in sql_files}
-        exposed = tuple(s.lower() for s in ctx.config.exposed_schemas)
-        protected = {_table_key(m.group("name"), exposed)
-                     for text in texts.values() for m in _ENABLE_RLS.finditer(text)}
-        for changed in sql_files:
-            yield from self._file(ctx, changed, texts[changed.path], exposed, protected)
+        sql_files = sorted(ctx.files("sql"), key=lambda f: f.path)
+        if not sql_files:
+            return
+        parsed = {f.path: parse_migration(f.content or "") for f in sql_files}
+        by_path = {f.path: f for f in sql_files}
+        references = [r for r in ctx.changes.reference_files if r.path not in by_path]
+        supabase = _is_supabase_change(sql_files, references)
+        for path, result in parsed.items():
+            if result.errors:
+                yield self._not_parsed(ctx, by_path[path], result, supabase)
+        if not supabase:
+            return
+        model = SchemaModel(exposed={s.lower() for s in ctx.config.exposed_schemas})
+        history = {r.path: parse_migration(r.content).statements for r in references}
+        history.update((path, result.statements) for path, result in parsed.items())
+        for path in sorted(history):
+            model.add_file(path, history[path])
+        owner_columns = frozenset(c.lower() for c in ctx.config.tenant_columns)
+        for lint in lints(model, owner_columns):
+            if lint.place.path in by_path:
+                yield self._emit(ctx, by_path[lint.place.path], lint)
 
-    def _file(self, ctx: DetectionContext, changed: ChangedFile, sql: str,
-              exposed: tuple[str, ...], protected: set[tuple[str, str]]) -> Iterator[Finding]:
-        def at(match: re.Match[str]) -> _Statement:
-            return _Statement(changed, sql.count("\n", 0, match.start()) + 1, match)
+    def _not_parsed(self, ctx: DetectionContext, changed: ChangedFile, parsed: ParsedSql,
+                    supabase: bool) -> Finding:
+        """One finding per file. In a Supabase change it is high: statements the checks could
+        not read must not pass as clean (a review, never a block on its own); elsewhere
+        (MySQL or SQLite files of other apps) it is an info note."""
+        first, more = parsed.errors[0], len(parsed.errors) - 1
+        others = f" and {more} more statement(s)" if more else ""
+        return ctx.finding(
+            rule_id="supabase-migration-not-parsed" if supabase else "sql-not-parsed",
+            violation_type="rls_violation" if supabase else "unanalysed_sql",
+            detector=self.name, changed=changed, line=first.line,
+            severity="high" if supabase else "info",
+            message=f"PostgreSQL's parser could not read this statement ({first.message})"
+                    f"{others}; RLS and privilege checks skipped them, so a person must.",
+            suggested_fix="Fix the statement's syntax (psql meta-commands and COPY data are "
+                          "understood; other client-side syntax is not).")
 
-        for m in _CREATE_TABLE.finditer(sql):
-            key = _table_key(m.group("name"), exposed)
-            if key[0] in exposed and key not in protected:
-                yield self._emit(ctx, at(m), "rls_disabled_in_public",
-                                 f"Table {m.group('name')} is created in exposed schema "
-                                 f"'{key[0]}' without enabling Row Level Security.",
-                                 FIX_ENABLE.format(name=m.group("name")))
-        for m in _DISABLE_RLS.finditer(sql):
-            yield self._emit(ctx, at(m), "rls_disabled", "Row Level Security is disabled.",
-                             "Keep RLS enabled and grant access through policies.")
-        yield from self._policies(ctx, sql, at, exposed, protected)
-        yield from self._views(ctx, sql, at, exposed)
-        yield from self._functions(ctx, sql, at)
-
-    def _policies(self, ctx: DetectionContext, sql: str, at: _At,
-                  exposed: tuple[str, ...], protected: set[tuple[str, str]]
-                  ) -> Iterator[Finding]:
-        created = {_table_key(m.group("name"), exposed) for m in _CREATE_TABLE.finditer(sql)}
-        for m in _POLICY.finditer(sql):
-            key, body = _table_key(m.group("name"), exposed), m.group("body")
-            if key in created and key not in protected:
-                yield self._emit(ctx, at(m), "policy_exists_rls_disabled",
-                                 f"Policy on {m.group('name')}, but RLS is not enabled on it: "
-                                 "the policy does nothing.",
-                                 FIX_ENABLE.format(name=m.group("name")))
-            if _ALWAYS_TRUE.search(body) and (_WRITE_COMMAND.search(body)
-                                              or not re.search(r"\bfor\b", body, re.I)):
-                yield self._emit(ctx, at(m), "rls_policy_always_true",
-                                 "Write policy with USING (true) / WITH CHECK (true) lets "
-                                 "every caller of the role write every row.",
-                                 "Restrict the policy to the caller's rows, e.g. "
-                                 "`using (auth.uid() = user_id)`.")
-            if "user_metadata" in body.lower():
-                yield self._emit(ctx, at(m), "rls_references_user_metadata",
-                                 "Policy reads user_metadata, which end users can edit.",
-                                 "Use app_metadata or a table the user cannot write.")
-
-    def _views(self, ctx: DetectionContext, sql: str, at: _At, exposed: tuple[str, ...]
-               ) -> Iterator[Finding]:
-        for m in _VIEW.finditer(sql):
-            schema = _table_key(m.group("name"), exposed)[0]
-            if schema not in exposed:
-                continue
-            body = m.group("body")
-            if re.search(r"\bauth\s*\.\s*users\b", body, re.IGNORECASE):
-                yield self._emit(ctx, at(m), "auth_users_exposed",
-                                 f"View {m.group('name')} exposes auth.users through the API.",
-                                 "Move the view to a private schema or select only from a "
-                                 "profile table with RLS.")
-            elif not _SECURITY_INVOKER.search(body):
-                yield self._emit(ctx, at(m), "security_definer_view",
-                                 f"View {m.group('name')} runs with its owner's rights and "
-                                 "bypasses the caller's RLS.",
-                                 "Create it `with (security_invoker = on)`.")
-
-    def _functions(self, ctx: DetectionContext, sql: str, at: _At) -> Iterator[Finding]:
-        for m in _FUNCTION.finditer(sql):
-            header = m.group("body") + m.group("tail")
-            if re.search(r"\bsecurity\s+definer\b", header, re.IGNORECASE) and \
-                    not _SEARCH_PATH.search(header):
-                yield self._emit(ctx, at(m), "function_search_path_mutable",
-                                 f"SECURITY DEFINER function {m.group('name')} has no fixed "
-                                 "search_path: a caller can hijack the objects it resolves.",
-                                 "Add `set search_path = ''` and schema-qualify every name.")
-        for m in _GRANT_EXECUTE.finditer(sql):
-            yield self._emit(ctx, at(m), "function_executable_by_api_roles",
-                             f"Function {m.group('name')} is executable by anon/authenticated.",
-                             "Grant execute to service_role only, or make it SECURITY INVOKER.")
-
-    def _emit(self, ctx: DetectionContext, stmt: _Statement, lint: str, message: str,
-              fix: str) -> Finding:
-        return ctx.finding(rule_id=f"supabase-{lint.replace('_', '-')}",
+    def _emit(self, ctx: DetectionContext, changed: ChangedFile, lint: _Lint) -> Finding:
+        return ctx.finding(rule_id=f"supabase-{lint.name.replace('_', '-')}",
                            violation_type="rls_violation", detector=self.name,
-                           changed=stmt.changed, line=stmt.line, message=message,
-                           suggested_fix=fix)
+                           changed=changed, line=lint.place.line, message=lint.message,
+                           suggested_fix=lint.fix, severity=lint.severity)
 
+
+def _is_supabase_change(files: list[ChangedFile], references: list[ReferenceFile]) -> bool:
+    paths = [f.path for f in files] + [r.path for r in references]
+    return any(path.startswith("supabase/") or "/supabase/" in path for path in paths) \
+        or any(_SUPABASE_MARKERS.search(f.content or "") for f in files)
+
+
+def lints(model: SchemaModel, owner_columns: frozenset[str]) -> Iterator[_Lint]:
+    """Every lint the model fails, in a stable order."""
+    for table in model.tables.values():
+        yield from _table_lints(model, table)
+    for policy in model.policies:
+        yield from _policy_lints(model, policy, owner_columns)
+    for view in model.views.values():
+        yield from _view_lints(model, view)
+    checked = _functions_checking_the_caller(model)
+    for function in model.functions.values():
+        yield from _function_lints(function, function.key in checked)
+
+
+def _qualified(key: tuple[str, str]) -> str:
+    return f"{key[0]}.{key[1]}"
+
+
+def _table_lints(model: SchemaModel, table: Table) -> Iterator[_Lint]:
+    if table.key[0] not in model.exposed:
+        return
+    name = _qualified(table.key)
+    hidden = table.select_revoked_from >= API_ROLES  # splinter: no SELECT, not exposed
+    if table.created and not table.rls_enabled and not hidden:
+        yield _Lint("rls_disabled_in_public", "critical",
+                    f"Table {name} is created in exposed schema '{table.key[0]}' without "
+                    "Row Level Security: anyone with the anon key can read and write it.",
+                    FIX_ENABLE.format(name=name), table.created)
+    for place in table.disabled_at:
+        yield _Lint("rls_disabled_in_public", "critical",
+                    f"Row Level Security is disabled on {name} in exposed schema "
+                    f"'{table.key[0]}'.", "Keep RLS enabled and grant access through policies.",
+                    place)
+    has_policy = any(p.table == table.key for p in model.policies)
+    if table.created and table.rls_enabled and table.rls_enabled_at and not has_policy:
+        yield _Lint("rls_enabled_no_policy", "info",
+                    f"Table {name} has RLS enabled and no policy in this change: only the "
+                    "service role can use it.", "Add policies if the API roles need access.",
+                    table.rls_enabled_at)
+
+
+def _policy_lints(model: SchemaModel, policy: Policy, owner_columns: frozenset[str]
+                  ) -> Iterator[_Lint]:
+    if policy.table[0] not in model.exposed:
+        return
+    table = model.tables.get(policy.table)
+    name = _qualified(policy.table)
+    if table is not None and table.created and not table.rls_enabled:
+        yield _Lint("policy_exists_rls_disabled", "critical",
+                    f"Policy {policy.name!r} on {name}, but RLS is not enabled on it: the "
+                    "policy does nothing.", FIX_ENABLE.format(name=name), policy.place)
+    if _always_true_write(policy):
+        yield _always_true_lint(policy, table, owner_columns)
+    if _reads_user_metadata(policy):
+        yield _Lint("rls_references_user_metadata", "critical",
+                    f"Policy {policy.name!r} on {name} reads user_metadata, which end users "
+                    "can edit.", "Use app_metadata or a table the user cannot write.",
+                    policy.place)
+
+
+def _always_true_write(policy: Policy) -> bool:
+    if not policy.permissive or policy.command not in _WRITE_COMMANDS:
+        return False
+    if not policy.roles & (API_ROLES | {PUBLIC_ROLE}):
+        return False
+    using, check = _is_true(policy.using), _is_true(policy.with_check)
+    effective_check = check if policy.with_check is not None else using
+    return {
+        "insert": check,
+        "update": using or effective_check,
+        "delete": using,
+        "all": using or effective_check,
+        "": check,
+    }[policy.command]
+
+
+def _always_true_lint(policy: Policy, table: Table | None, owner_columns: frozenset[str]
+                      ) -> _Lint:
+    name = _qualified(policy.table)
+    command = (policy.command or "write").upper()
+    owners = _owner_columns(table, owner_columns)
+    fix = ("Tie the policy to the caller, e.g. `with check (auth.uid() = user_id)`, or to a "
+           "membership the caller already has.")
+    if owners:
+        return _Lint("rls_policy_always_true", "critical",
+                     f"Policy {policy.name!r} lets every API caller {command} any row of "
+                     f"{name}, whose rows belong to someone ({', '.join(owners)}): any user can "
+                     "write other users' rows — a privilege escalation.", fix, policy.place)
+    if table is None or not table.columns:
+        if _OWNED_TABLE_NAME.search(policy.table[1]):
+            return _Lint("rls_policy_always_true", "critical",
+                         f"Policy {policy.name!r} lets every API caller {command} any row of "
+                         f"{name}, a membership/role table by its name: any user can grant "
+                         "themselves membership or roles.", fix, policy.place)
+        return _Lint("rls_policy_always_true", "high",
+                     f"Policy {policy.name!r} lets every API caller {command} any row of "
+                     f"{name} (its columns are not in this change; review whether rows belong "
+                     "to someone).", fix, policy.place)
+    return _Lint("rls_policy_always_true", "high",
+                 f"Policy {policy.name!r} lets every API caller {command} any row of {name}; "
+                 "the table has no user, owner, member or tenant column, so it looks open by "
+                 "design — review it.", fix, policy.place)
+
+
+def _owner_columns(table: Table | None, owner_columns: frozenset[str]) -> list[str]:
+    if table is None:
+        return []
+    return sorted(column for column, to_auth_users in table.columns.items()
+                  if to_auth_users or column.lower() in owner_columns
+                  or _OWNER_COLUMN.search(column.lower()))
+
+
+def _is_true(node: ast.Node | None) -> bool:
+    """`true`, `'true'::boolean`, `1 = 1` and the like: a condition that never filters."""
+    if isinstance(node, ast.A_Const):
+        value = node.val
+        return isinstance(value, ast.Boolean) and bool(value.boolval)
+    if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.A_Const):
+        value = node.arg.val
+        return isinstance(value, ast.String) and (value.sval or "").lower() in {"true", "t", "on"}
+    if isinstance(node, ast.A_Expr) and node.kind == 0 and \
+            [getattr(n, "sval", "") for n in node.name or ()] == ["="]:
+        left, right = node.lexpr, node.rexpr
+        return isinstance(left, ast.A_Const) and isinstance(right, ast.A_Const) \
+            and repr(left.val) == repr(right.val)
+    if isinstance(node, ast.BoolExpr) and node.boolop == 1:  # OR
+        return any(_is_true(arg) for arg in node.args or ())
+    return False
+
+
+def _reads_user_metadata(policy: Policy) -> bool:
+    for node in walk((policy.using, policy.with_check)):
+        if isinstance(node, ast.String) and node.sval in {"user_metadata",
+                                                          "raw_user_meta_data"}:
+            return True
+    return False
+
+
+def _view_lints(model: SchemaModel, view: View) -> Iterator[_Lint]:
+    grants = model.tables.get(view.key)
+    if view.key[0] not in model.exposed or (
+            grants is not None and grants.select_revoked_from >= API_ROLES):
+        return
+    name = _qualified(view.key)
+    owner_rights = view.materialized or not view.security_invoker
+    filtered = view.filters_on_caller
+    if view.reads_auth_users and owner_rights:
+        yield _Lint("auth_users_exposed", "high" if filtered else "critical",
+                    f"View {name} exposes auth.users through the API"
+                    + (" (filtered on the caller, review the filter)." if filtered else "."),
+                    "Move the view to a private schema or select from a profile table with "
+                    "RLS.", view.place)
+    elif view.materialized:
+        yield _Lint("materialized_view_in_api", "high",
+                    f"Materialized view {name} is readable through the API and cannot have "
+                    "RLS.", "Move it to a private schema or revoke select from anon and "
+                    "authenticated.", view.place)
+    elif owner_rights:
+        yield _Lint("security_definer_view", "high" if filtered else "critical",
+                    f"View {name} runs with its owner's rights and bypasses the caller's RLS"
+                    + ("; it filters on auth.uid(), review that the filter covers every row."
+                       if filtered else "."),
+                    "Create it `with (security_invoker = on)`.", view.place)
+
+
+def _functions_checking_the_caller(model: SchemaModel) -> set[tuple[str, str]]:
+    """Functions whose body reads the caller's identity, directly or through another
+    function of the change that does (`public.current_user_account_role(…)`)."""
+    checked = {key for key, f in model.functions.items()
+               if f.body_calls_auth or _CALLER_CHECK.search(f.body)}
+    callers_of: dict[str, set[tuple[str, str]]] = {}
+    for key, function in model.functions.items():
+        for name in {m.lower() for m in _CALLED_NAME.findall(function.body)}:
+            callers_of.setdefault(name, set()).add(key)
+    pending = list(checked)
+    while pending:
+        for caller in callers_of.get(pending.pop()[1].lower(), ()):
+            if caller not in checked:
+                checked.add(caller)
+                pending.append(caller)
+    return checked
+
+
+def _function_lints(function: Function, caller_check: bool) -> Iterator[_Lint]:
+    if not function.security_definer or function.key[0] in SYSTEM_SCHEMAS:
+        return
+    name = _qualified(function.key)
+    if not function.search_path_fixed:
+        yield _Lint("function_search_path_mutable", "high",
+                    f"SECURITY DEFINER function {name} has no fixed search_path: a caller can "
+                    "hijack the objects it resolves.",
+                    "Add `set search_path = ''` and schema-qualify every name.", function.place)
+    callers = sorted(function.executable_by & API_ROLES)
+    if callers and not function.returns_trigger and not caller_check:
+        lint = ("anon_security_definer_function_executable" if "anon" in callers
+                else "authenticated_security_definer_function_executable")
+        yield _Lint(lint, "high",
+                    f"SECURITY DEFINER function {name} bypasses RLS and is executable by "
+                    f"{' and '.join(callers)} through /rest/v1/rpc without checking the caller "
+                    "(no auth.uid(), auth.role() or auth.jwt() in its body).",
+                    f"Revoke execute from {', '.join(callers)}, make it SECURITY INVOKER, or "
+                    "check the caller in its body.", function.place)

