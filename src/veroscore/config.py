@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from veroscore.dashboard.settings import DashboardConfig, dashboard_config
 from veroscore.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path(".github/veroscore.yml")
@@ -118,6 +119,7 @@ class Config:
     auto_merge: bool = False
     merge_method: str = "squash"
     max_file_bytes: int = 1024 * 1024
+    dashboard: DashboardConfig = field(default_factory=DashboardConfig)
 
     def severity_for(self, rule_id: str, violation_type: str) -> str:
         """Per-rule override first, then the violation type's severity."""
@@ -164,7 +166,7 @@ def parse_config(text: str, source: str, base_dir: Path = Path(".")) -> Config:
 _TOP_LEVEL_KEYS = {
     "version", "score", "penalties", "severities", "rules", "paths", "tenant",
     "supabase", "architecture", "labels", "reviewers", "fail_on", "limits", "auto_merge",
-    "merge_method",
+    "merge_method", "dashboard",
 }
 
 
@@ -205,6 +207,7 @@ def _build(r: _Reader, root: Mapping[str, Any], source: str, base_dir: Path) -> 
                               ("merge", "squash", "rebase")),
         max_file_bytes=int(r.number(limits.get("max_file_bytes", defaults.max_file_bytes),
                                     "limits.max_file_bytes")),
+        dashboard=dashboard_config(root.get("dashboard"), source),
     )
 
 

@@ -1,0 +1,405 @@
+"""One query function per page or table: the page, its API and its export all call these,
+so the three never disagree (STYLE practice 16). Every function returns plain JSON-ready
+data; aggregates run in SQL and lists are paged, never loaded whole.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from veroscore.dashboard.filters import PrFilters, SessionFilters
+from veroscore.dashboard.source import Reader
+
+TOP_N = 20
+AUTHORS_N = 50
+STUCK_MINUTES = 60
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _where_prs(r: Reader, f: PrFilters) -> tuple[str, dict[str, Any]]:
+    d = r.dialect
+    clauses, params = ["1 = 1"], {}
+    if f.repository:
+        clauses.append(f"s.repository = {d.p('repository')}")
+        params["repository"] = f.repository
+    if f.author:
+        clauses.append(f"{d.author} = {d.p('author')}")
+        params["author"] = f.author
+    if f.decision:
+        clauses.append(f"s.decision = {d.p('decision')}")
+        params["decision"] = f.decision
+    if f.since:
+        clauses.append(f"s.created_at >= {d.p('since')}")
+        params["since"] = d.ts(datetime.combine(f.since, datetime.min.time(), UTC))
+    if f.until_exclusive:
+        clauses.append(f"s.created_at < {d.p('until')}")
+        params["until"] = d.ts(datetime.combine(f.until_exclusive, datetime.min.time(), UTC))
+    if f.rule:
+        clauses.append(f"EXISTS (SELECT 1 FROM {d.schema}detection_results d "
+                       f"WHERE d.pr_score_id = s.id AND d.rule_id = {d.p('rule')})")
+        params["rule"] = f.rule
+    return " AND ".join(clauses), params
+
+
+def _pr_columns(r: Reader) -> str:
+    d = r.dialect
+    return (f"CAST(s.id AS TEXT) AS id, {d.created_text} AS created_at, s.repository, "
+            f"s.pr_number, {d.author} AS author, {d.title} AS title, "
+            f"{d.head_ref} AS head_ref, s.head_sha, "
+            "CAST(s.stabilized_score AS FLOAT) AS stabilized_score, "
+            "CAST(s.raw_score AS FLOAT) AS raw_score, s.decision, s.critical_count, "
+            f"{d.scan_ms} AS scan_duration_ms, s.session_id")
+
+
+def pull_requests(r: Reader, f: PrFilters) -> dict[str, Any]:
+    """One page of the pull-request table, its total, and each row's rule ids."""
+    d = r.dialect
+    where, params = _where_prs(r, f)
+    order = "DESC" if f.descending else "ASC"
+    sort = {"author": d.author}.get(f.sort, f"s.{f.sort}")
+    rows = r.rows(f"SELECT {_pr_columns(r)} FROM {d.schema}pr_scores s {d.score_join} "
+                  f"WHERE {where} ORDER BY {sort} {order}, s.id {order} "
+                  f"LIMIT {f.limit} OFFSET {f.offset}", params)
+    total = r.rows(f"SELECT count(*) AS n FROM {d.schema}pr_scores s WHERE {where}",
+                   params)[0]["n"]
+    rules = _rules_of(r, [row["id"] for row in rows])
+    for row in rows:
+        row["rules"] = rules.get(row["id"], [])
+    return {"rows": rows, "total": int(total), "limit": f.limit, "offset": f.offset}
+
+
+def _rules_of(r: Reader, ids: list[str]) -> dict[str, list[str]]:
+    if not ids:
+        return {}
+    d = r.dialect
+    marks = ", ".join(d.p(f"i{n}") for n in range(len(ids)))
+    params = {f"i{n}": _id_param(r, value) for n, value in enumerate(ids)}
+    found: dict[str, list[str]] = {}
+    for row in r.rows(f"SELECT DISTINCT CAST(d.pr_score_id AS TEXT) AS id, d.rule_id "
+                      f"FROM {d.schema}detection_results d WHERE d.pr_score_id IN ({marks}) "
+                      "ORDER BY 1, 2", params):
+        found.setdefault(row["id"], []).append(row["rule_id"])
+    return found
+
+
+def _id_param(r: Reader, value: str) -> Any:
+    if r.dialect.name == "sqlite":
+        return int(value) if value.isdigit() else -1
+    return value
+
+
+def valid_id(r: Reader, value: str) -> bool:
+    """A PR id of this store's shape (integer for SQLite, UUID for Postgres)."""
+    if r.dialect.name == "sqlite":
+        return value.isdigit() and len(value) < 19
+    import uuid
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def pull_request(r: Reader, pr_id: str) -> dict[str, Any] | None:
+    """One PR's detail: score, categories, pipeline, findings and audit trail."""
+    if not valid_id(r, pr_id):
+        return None
+    d = r.dialect
+    extra = ("s.category_scores, s.payload, s.decision_reason"
+             if d.name == "sqlite" else
+             "s.category_scores, s.decision_reason, s.pipeline_complete, "
+             "CAST(s.pipeline_bonus AS FLOAT) AS pipeline_bonus, s.base_sha, s.engine_version, "
+             "s.trace_id")
+    found = r.rows(f"SELECT {_pr_columns(r)}, {extra} FROM {d.schema}pr_scores s "
+                   f"{d.score_join} WHERE s.id = {d.p('id')}", {"id": _id_param(r, pr_id)})
+    if not found:
+        return None
+    row = found[0]
+    detail = {key: row[key] for key in row if key not in ("category_scores", "payload")}
+    detail["categories"] = _json(row["category_scores"], [])
+    detail["pipeline"] = _pipeline(row)
+    detail["findings"] = _findings(r, pr_id)
+    detail["audit"] = _audit(r, pr_id, row)
+    if d.name == "sqlite":
+        payload = _json(row["payload"], {})
+        for key in ("base_sha", "engine_version", "trace_id"):
+            detail[key] = payload.get(key, "")
+    return detail
+
+
+def _json(value: Any, default: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return default
+    return default if value is None else value
+
+
+def _pipeline(row: dict[str, Any]) -> dict[str, Any]:
+    if "payload" in row:
+        pipeline = _json(row["payload"], {}).get("pipeline") or {}
+        return {"complete": bool(pipeline.get("complete")),
+                "bonus": float(pipeline.get("bonus") or 0),
+                "missing": [str(m) for m in pipeline.get("missing") or []]}
+    return {"complete": bool(row["pipeline_complete"]), "bonus": row["pipeline_bonus"],
+            "missing": []}
+
+
+def _findings(r: Reader, pr_id: str) -> list[dict[str, Any]]:
+    d = r.dialect
+    return r.rows(
+        f"SELECT d.rule_id, d.violation_type, d.severity, {d.finding_detector} AS detector, "
+        f"d.file_path AS path, d.line_number AS line, d.message, "
+        f"{d.finding_snippet} AS snippet, d.suggested_fix, {d.finding_penalty} AS penalty, "
+        f"CASE WHEN d.suppressed THEN 1 ELSE 0 END AS suppressed "
+        f"FROM {d.schema}detection_results d WHERE d.pr_score_id = {d.p('id')} "
+        "ORDER BY CASE d.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 "
+        "WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, d.file_path, d.line_number "
+        "LIMIT 1000", {"id": _id_param(r, pr_id)})
+
+
+def _audit(r: Reader, pr_id: str, row: dict[str, Any]) -> list[dict[str, Any]]:
+    d = r.dialect
+    if d.name == "sqlite":
+        return r.rows(
+            "SELECT substr(a.created_at, 1, 19) || 'Z' AS at, a.action AS event, a.actor, "
+            "a.details, coalesce(a.trace_id, '') AS trace_id FROM audit_log a "
+            "WHERE (a.pr_number IS :pr AND json_extract(a.details, '$.head_sha') = :head "
+            "AND json_extract(a.details, '$.repository') = :repo) "
+            "OR (a.session_id IS NOT NULL AND a.session_id = :session) "
+            "ORDER BY a.created_at, a.id LIMIT 200",
+            {"pr": row["pr_number"], "head": row["head_sha"], "repo": row["repository"],
+             "session": row["session_id"]})
+    return r.rows(
+        "SELECT to_char(a.\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+        "AS at, a.event_type || '.' || a.event_action AS event, a.actor, "
+        "coalesce(a.new_state, '{}'::jsonb)::text AS details, a.trace_id FROM veroscore.audit_log a "
+        "WHERE a.pr_score_id = %(id)s OR (a.session_id IS NOT NULL AND a.session_id = %(session)s)"
+        " ORDER BY a.\"timestamp\", a.id LIMIT 200", {"id": pr_id, "session": row["session_id"]})
+
+
+def sessions(r: Reader, f: SessionFilters) -> dict[str, Any]:
+    """One page of sessions with their queued changes and recorded PRs."""
+    d = r.dialect
+    clauses, params = ["1 = 1"], {}
+    if f.status:
+        clauses.append(f"CAST(ss.status AS TEXT) = {d.p('status')}")
+        params["status"] = f.status
+    if f.author:
+        clauses.append(f"ss.author = {d.p('author')}")
+        params["author"] = f.author
+    where = " AND ".join(clauses)
+    started = "ss.started" if d.name == "postgres" else "ss.started_at"
+    sort = {"started": started}.get(f.sort, f"ss.{f.sort}")
+    order = "DESC" if f.descending else "ASC"
+    false = "false" if d.name == "postgres" else "0"
+    rows = r.rows(
+        f"SELECT ss.session_id, CAST(ss.status AS TEXT) AS status, ss.author, "
+        f"{d.session_branch} AS branch, {d.session_started} AS started, "
+        f"{d.activity_text} AS last_activity, ss.total_files, ss.total_lines_added, "
+        f"ss.total_lines_removed, CAST(ss.prs AS TEXT) AS prs, "
+        f"(SELECT count(*) FROM {d.schema}changes_queue q WHERE q.session_id = ss.session_id "
+        f"AND q.processed = {false}) AS queued_changes "
+        f"FROM {d.schema}sessions ss WHERE {where} ORDER BY {sort} {order}, ss.session_id "
+        f"{order} LIMIT {f.limit} OFFSET {f.offset}", params)
+    total = r.rows(f"SELECT count(*) AS n FROM {d.schema}sessions ss WHERE {where}",
+                   params)[0]["n"]
+    scores = _scores_of_sessions(r, [row["session_id"] for row in rows])
+    for row in rows:
+        row["prs"] = [p for p in _json(row["prs"], []) if isinstance(p, int)]
+        row["scores"] = scores.get(row["session_id"], [])
+    return {"rows": rows, "total": int(total), "limit": f.limit, "offset": f.offset}
+
+
+def _scores_of_sessions(r: Reader, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    if not ids:
+        return {}
+    d = r.dialect
+    marks = ", ".join(d.p(f"s{n}") for n in range(len(ids)))
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in r.rows(
+            f"SELECT s.session_id, CAST(s.id AS TEXT) AS id, s.repository, s.pr_number, "
+            f"s.decision, CAST(s.stabilized_score AS FLOAT) AS stabilized_score "
+            f"FROM {d.schema}pr_scores s WHERE s.session_id IN ({marks}) "
+            "ORDER BY s.created_at DESC LIMIT 1000",
+            {f"s{n}": value for n, value in enumerate(ids)}):
+        found.setdefault(row.pop("session_id"), []).append(row)
+    return found
+
+
+def overview(r: Reader, now: datetime | None = None) -> dict[str, Any]:
+    """The overview page: volumes, decisions, scores, sessions and the gate's health."""
+    d, now = r.dialect, now or _now()
+    today = datetime.combine(now.date(), datetime.min.time(), UTC)
+    params = {"today": d.ts(today), "d7": d.ts(now - timedelta(days=7)),
+              "d30": d.ts(now - timedelta(days=30))}
+    counts = r.rows(
+        f"SELECT count(*) FILTER (WHERE s.created_at >= {d.p('today')}) AS today, "
+        f"count(*) FILTER (WHERE s.created_at >= {d.p('d7')}) AS last_7_days, "
+        "count(*) AS last_30_days, avg(s.stabilized_score) AS average_score, "
+        f"avg({d.scan_ms}) AS average_scan_ms "
+        f"FROM {d.schema}pr_scores s WHERE s.created_at >= {d.p('d30')}", params)[0]
+    decisions = {row["decision"]: int(row["n"]) for row in r.rows(
+        f"SELECT s.decision, count(*) AS n FROM {d.schema}pr_scores s "
+        f"WHERE s.created_at >= {d.p('d30')} GROUP BY s.decision", params)}
+    return {
+        "scored": {k: int(counts[k] or 0) for k in ("today", "last_7_days", "last_30_days")},
+        "decisions_30_days": decisions,
+        "average_score": _round(counts["average_score"]),
+        "median_score": _median(r, params),
+        "average_scan_ms": _round(counts["average_scan_ms"], 0),
+        "sessions": _session_counts(r),
+        "health": _health(r, now),
+    }
+
+
+def _round(value: Any, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _median(r: Reader, params: dict[str, Any]) -> float | None:
+    d = r.dialect
+    if d.name == "postgres":
+        value = r.rows("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s.stabilized_score)"
+                       " AS m FROM veroscore.pr_scores s WHERE s.created_at >= %(d30)s",
+                       params)[0]["m"]
+        return _round(value)
+    total = int(r.rows("SELECT count(*) AS n FROM pr_scores s WHERE s.created_at >= :d30",
+                       params)[0]["n"])
+    if not total:
+        return None
+    values = [row["v"] for row in r.rows(
+        "SELECT s.stabilized_score AS v FROM pr_scores s WHERE s.created_at >= :d30 "
+        "ORDER BY v LIMIT 2 OFFSET :skip", {**params, "skip": (total - 1) // 2})]
+    middle = values if total % 2 == 0 else values[:1]
+    return _round(sum(middle) / len(middle))
+
+
+def _session_counts(r: Reader) -> dict[str, int]:
+    d = r.dialect
+    return {row["status"]: int(row["n"]) for row in r.rows(
+        f"SELECT CAST(status AS TEXT) AS status, count(*) AS n FROM {d.schema}sessions "
+        "GROUP BY status ORDER BY status")}
+
+
+def _health(r: Reader, now: datetime) -> dict[str, Any]:
+    d = r.dialect
+    stuck_before = d.ts(now - timedelta(minutes=STUCK_MINUTES))
+    stuck = r.rows(f"SELECT count(*) AS n FROM {d.schema}sessions WHERE "
+                   f"CAST(status AS TEXT) = 'processing' AND last_activity < {d.p('t')}",
+                   {"t": stuck_before})[0]["n"]
+    last = r.rows(f"SELECT max({d.metric_time}) AS t FROM {d.schema}system_metrics "
+                  "WHERE metric_name = 'sessions_timed_out'")[0]["t"]
+    version = r.rows(f"SELECT max(version) AS v FROM {d.schema}schema_version")[0]["v"]
+    return {"store": "ok", "store_kind": d.name, "schema_version": version,
+            "stuck_sessions": int(stuck), "stuck_minutes": STUCK_MINUTES,
+            "last_scheduled_run": _iso(last)}
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)[:19] + "Z" if value else None
+
+
+def analytics(r: Reader, since_days: int, hide_authors: bool,
+              now: datetime | None = None) -> dict[str, Any]:
+    """Trends, author performance and violation patterns over the last `since_days`."""
+    d, now = r.dialect, now or _now()
+    since = now - timedelta(days=since_days)
+    params = {"since": d.ts(since)}
+    weekly = r.rows(
+        f"SELECT {d.week_of_score} AS week, count(*) AS prs, "
+        "round(CAST(avg(s.stabilized_score) AS NUMERIC), 2) AS average_score, "
+        "count(*) FILTER (WHERE s.decision = 'auto_approve') AS auto_approve, "
+        "count(*) FILTER (WHERE s.decision = 'review_required') AS review_required, "
+        "count(*) FILTER (WHERE s.decision = 'auto_block') AS auto_block "
+        f"FROM {d.schema}pr_scores s WHERE s.created_at >= {d.p('since')} "
+        "GROUP BY 1 ORDER BY 1", params)
+    for row in weekly:
+        row["average_score"] = _round(row["average_score"])
+    result: dict[str, Any] = {
+        "since_days": since_days, "weekly": weekly, "authors_hidden": hide_authors,
+        "authors": [] if hide_authors else authors(r, params),
+    }
+    result.update(violations(r, since))
+    return result
+
+
+def authors(r: Reader, params: dict[str, Any]) -> list[dict[str, Any]]:
+    d = r.dialect
+    rows = r.rows(
+        f"SELECT {d.author} AS author, count(*) AS prs, "
+        "avg(s.stabilized_score) AS average_score, "
+        "count(*) FILTER (WHERE s.decision = 'auto_block') AS blocked "
+        f"FROM {d.schema}pr_scores s WHERE s.created_at >= {d.p('since')} "
+        f"GROUP BY 1 ORDER BY prs DESC, author LIMIT {AUTHORS_N}", params)
+    for row in rows:
+        row["average_score"] = _round(row["average_score"])
+        row["block_rate"] = round(row["blocked"] / row["prs"], 3) if row["prs"] else 0.0
+    return rows
+
+
+def violations(r: Reader, since: datetime) -> dict[str, Any]:
+    """Top rules, severities, folders and findings per week (Postgres: the daily roll-up)."""
+    if r.dialect.name == "postgres":
+        base = ("SELECT {cols}, sum(findings)::bigint AS findings FROM veroscore.finding_daily "
+                "WHERE day >= %(day)s AND findings > 0 GROUP BY {group} ORDER BY {order}")
+        params: dict[str, Any] = {"day": since.date()}
+        week = "to_char(date_trunc('week', day), 'YYYY-MM-DD')"
+    else:
+        base = ("SELECT {cols}, count(*) AS findings FROM detection_results d JOIN pr_scores s "
+                "ON s.id = d.pr_score_id WHERE s.created_at >= :since AND NOT d.suppressed "
+                "GROUP BY {group} ORDER BY {order}")
+        params = {"since": r.dialect.ts(since)}
+        week = "date(s.created_at, 'weekday 0', '-6 days')"
+    rules = r.rows(base.format(cols="rule_id, severity", group="rule_id, severity",
+                               order=f"findings DESC, rule_id LIMIT {TOP_N}"), params)
+    severity = r.rows(base.format(cols="severity", group="severity",
+                                  order="findings DESC"), params)
+    over_time = r.rows(base.format(cols=f"{week} AS week, severity", group="1, severity",
+                                   order="1, severity"), params)
+    return {"top_rules": rules, "by_severity": severity, "by_folder": _folders(r, params),
+            "findings_weekly": over_time}
+
+
+def _folders(r: Reader, params: dict[str, Any]) -> list[dict[str, Any]]:
+    if r.dialect.name == "postgres":
+        return r.rows("SELECT folder, sum(findings)::bigint AS findings FROM "
+                      "veroscore.finding_daily WHERE day >= %(day)s GROUP BY folder "
+                      f"HAVING sum(findings) > 0 ORDER BY 2 DESC, 1 LIMIT {TOP_N}", params)
+    counts: dict[str, int] = {}
+    for row in r.rows("SELECT d.file_path AS path, count(*) AS n FROM detection_results d "
+                      "JOIN pr_scores s ON s.id = d.pr_score_id WHERE s.created_at >= :since "
+                      "AND NOT d.suppressed GROUP BY d.file_path", params):
+        folder = folder_of(row["path"] or "")
+        counts[folder] = counts.get(folder, 0) + int(row["n"])
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+    return [{"folder": folder, "findings": n} for folder, n in ranked]
+
+
+def folder_of(path: str) -> str:
+    """The first two directories of a path (same rule as veroscore.finding_folder)."""
+    parts = path.split("/")[:-1]
+    return "/".join(parts[:2])
+
+
+def filter_options(r: Reader) -> dict[str, list[str]]:
+    """Values for the filter menus (bounded lists)."""
+    d = r.dialect
+    repos = r.rows(f"SELECT DISTINCT repository FROM {d.schema}pr_scores ORDER BY 1 LIMIT 200")
+    rules = r.rows(f"SELECT DISTINCT rule_id FROM {d.schema}detection_results "
+                   "ORDER BY 1 LIMIT 500") if d.name == "sqlite" else r.rows(
+        "SELECT DISTINCT rule_id FROM veroscore.finding_daily ORDER BY 1 LIMIT 500")
+    return {"repositories": [row["repository"] for row in repos],
+            "rules": [row["rule_id"] for row in rules]}
+
+
+def since_date(days: int, now: datetime | None = None) -> date:
+    return ((now or _now()) - timedelta(days=days)).date()

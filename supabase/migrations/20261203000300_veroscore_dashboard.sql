@@ -1,0 +1,146 @@
+-- Dashboard read path (migration 20261203000300): a role that can only read, the indexes
+-- the dashboard's queries need, a per-day roll-up of findings, and NOTIFY triggers for the
+-- live view. Plain SQL for `supabase db push` and `veroscore db migrate`; safe to run twice.
+--
+-- Why a role: `veroscore dashboard serve` connects with whatever URL it is given, and that
+-- URL often belongs to a role that can write. The server therefore runs every request as
+-- `veroscore_dashboard` (SET ROLE, in a READ ONLY transaction). The role is NOLOGIN and has
+-- SELECT on the tables the dashboard shows and nothing else: no INSERT/UPDATE/DELETE, no
+-- EXECUTE on the write functions (record_pr_score, set_session_status, …). Grant it to the
+-- login the dashboard uses:  GRANT veroscore_dashboard TO my_dashboard_login;
+-- RLS stays on: the SELECT-only policies below admit this role and no other.
+-- Status is read as text: the session state set changes between versions.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'veroscore_dashboard') THEN
+        CREATE ROLE veroscore_dashboard NOLOGIN;
+    END IF;
+END
+$$;
+
+-- Indexes for the pull-request table's filters and sorts, and the findings by rule.
+CREATE INDEX IF NOT EXISTS idx_pr_scores_created_id ON veroscore.pr_scores (created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS idx_pr_scores_repo_created ON veroscore.pr_scores (repository, created_at DESC);
+CREATE INDEX IF NOT EXISTS idx_pr_scores_author_created ON veroscore.pr_scores (author, created_at DESC);
+CREATE INDEX IF NOT EXISTS idx_pr_scores_score ON veroscore.pr_scores (stabilized_score, created_at DESC);
+CREATE INDEX IF NOT EXISTS idx_detection_rule_score ON veroscore.detection_results (rule_id, pr_score_id);
+CREATE INDEX IF NOT EXISTS idx_sessions_started ON veroscore.sessions (started DESC);
+CREATE INDEX IF NOT EXISTS idx_audit_pr_score ON veroscore.audit_log (pr_score_id);
+CREATE INDEX IF NOT EXISTS idx_audit_session ON veroscore.audit_log (session_id);
+CREATE INDEX IF NOT EXISTS idx_metrics_name_time ON veroscore.system_metrics (metric_name, "timestamp" DESC);
+
+-- Findings per day, rule, severity and folder: the analytics page aggregates this roll-up
+-- (a few thousand rows) instead of a million findings. Kept current by statement-level
+-- triggers on detection_results, so each record_pr_score call costs one grouped upsert.
+CREATE TABLE IF NOT EXISTS veroscore.finding_daily (
+    day             DATE NOT NULL,
+    rule_id         TEXT NOT NULL,
+    severity        TEXT NOT NULL,
+    folder          TEXT NOT NULL,
+    findings        BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, rule_id, severity, folder)
+);
+ALTER TABLE veroscore.finding_daily ENABLE ROW LEVEL SECURITY;
+
+-- The folder of a finding: its path's first two directories ('' for a file at the root).
+CREATE OR REPLACE FUNCTION veroscore.finding_folder(p_path text) RETURNS text
+LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$
+    SELECT CASE WHEN coalesce(p_path, '') NOT LIKE '%/%' THEN ''
+                ELSE array_to_string((string_to_array(p_path, '/'))[
+                         1:least(2, cardinality(string_to_array(p_path, '/')) - 1)], '/')
+           END;
+$$;
+
+-- Owner's rights (SECURITY DEFINER) so the writers need no grant on the roll-up table.
+CREATE OR REPLACE FUNCTION veroscore.finding_daily_add() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    INSERT INTO veroscore.finding_daily AS d (day, rule_id, severity, folder, findings)
+    SELECT (n.created_at AT TIME ZONE 'UTC')::date, n.rule_id, n.severity,
+           veroscore.finding_folder(n.file_path), count(*)
+      FROM new_rows n WHERE NOT n.suppressed
+     GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, rule_id, severity, folder)
+    DO UPDATE SET findings = d.findings + excluded.findings;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION veroscore.finding_daily_remove() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    UPDATE veroscore.finding_daily AS d SET findings = d.findings - o.n
+      FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, rule_id, severity,
+                   veroscore.finding_folder(file_path) AS folder, count(*) AS n
+              FROM old_rows WHERE NOT suppressed GROUP BY 1, 2, 3, 4) AS o
+     WHERE d.day = o.day AND d.rule_id = o.rule_id AND d.severity = o.severity
+       AND d.folder = o.folder;
+    RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS detection_results_daily_add ON veroscore.detection_results;
+CREATE TRIGGER detection_results_daily_add AFTER INSERT ON veroscore.detection_results
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION veroscore.finding_daily_add();
+DROP TRIGGER IF EXISTS detection_results_daily_remove ON veroscore.detection_results;
+CREATE TRIGGER detection_results_daily_remove AFTER DELETE ON veroscore.detection_results
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION veroscore.finding_daily_remove();
+
+-- Backfill once (the table is empty only on the first run of this migration).
+INSERT INTO veroscore.finding_daily (day, rule_id, severity, folder, findings)
+SELECT (created_at AT TIME ZONE 'UTC')::date, rule_id, severity,
+       veroscore.finding_folder(file_path), count(*)
+  FROM veroscore.detection_results
+ WHERE NOT suppressed AND NOT EXISTS (SELECT 1 FROM veroscore.finding_daily)
+ GROUP BY 1, 2, 3, 4;
+
+-- Live updates: one NOTIFY per written row on channel `veroscore_dashboard`. AFTER triggers
+-- on the tables (not inside record_pr_score), so every writer is covered. The payload holds
+-- only the table, the operation and the row id: listeners re-read through the read path.
+CREATE OR REPLACE FUNCTION veroscore.notify_dashboard() RETURNS trigger
+LANGUAGE plpgsql SECURITY INVOKER SET search_path = '' AS $$
+BEGIN
+    PERFORM pg_notify('veroscore_dashboard', json_build_object(
+        'table', TG_TABLE_NAME, 'op', lower(TG_OP),
+        'id', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)::text);
+    RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS pr_scores_notify_dashboard ON veroscore.pr_scores;
+CREATE TRIGGER pr_scores_notify_dashboard AFTER INSERT OR UPDATE OR DELETE ON veroscore.pr_scores
+    FOR EACH ROW EXECUTE FUNCTION veroscore.notify_dashboard();
+DROP TRIGGER IF EXISTS sessions_notify_dashboard ON veroscore.sessions;
+CREATE TRIGGER sessions_notify_dashboard AFTER INSERT OR UPDATE OR DELETE ON veroscore.sessions
+    FOR EACH ROW EXECUTE FUNCTION veroscore.notify_dashboard();
+
+-- The read-only grants and the policies that let the role through RLS (SELECT only).
+GRANT USAGE ON SCHEMA veroscore TO veroscore_dashboard;
+DO $$
+DECLARE
+    v_table text;
+BEGIN
+    FOREACH v_table IN ARRAY ARRAY['schema_version', 'sessions', 'changes_queue', 'pr_scores',
+                                   'detection_results', 'system_metrics', 'audit_log',
+                                   'finding_daily']
+    LOOP
+        EXECUTE format('REVOKE ALL ON veroscore.%I FROM veroscore_dashboard', v_table);
+        EXECUTE format('GRANT SELECT ON veroscore.%I TO veroscore_dashboard', v_table);
+        EXECUTE format('DROP POLICY IF EXISTS dashboard_read ON veroscore.%I', v_table);
+        EXECUTE format('CREATE POLICY dashboard_read ON veroscore.%I FOR SELECT '
+                       'TO veroscore_dashboard USING (true)', v_table);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
+        EXECUTE 'GRANT SELECT ON veroscore.finding_daily TO service_role';
+    END IF;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION veroscore.finding_daily_add(), veroscore.finding_daily_remove(),
+    veroscore.notify_dashboard() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION veroscore.finding_folder(text) TO veroscore_dashboard;
+
+INSERT INTO veroscore.schema_version (version, name)
+VALUES (20261203000300, 'veroscore_dashboard') ON CONFLICT (version) DO NOTHING;
