@@ -24,8 +24,8 @@ class SeededStore:
     url: str
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> SeededStore:
+@pytest.fixture(name="seeded", params=["sqlite", "postgres"])
+def seeded_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> SeededStore:
     """The seed PRs in a SQLite store and in a migrated PostgreSQL database."""
     if request.param == "sqlite":
         fill_sqlite(tmp_path / "store.db")
@@ -35,8 +35,8 @@ def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> SeededStore:
     return SeededStore("postgres", url)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty(request: pytest.FixtureRequest, tmp_path: Path) -> SeededStore:
+@pytest.fixture(name="empty", params=["sqlite", "postgres"])
+def empty_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> SeededStore:
     """A store with the current schema and no rows."""
     if request.param == "sqlite":
         from veroscore.store.sqlite import SqliteStore
@@ -78,8 +78,8 @@ def start_server(settings: DashboardSettings) -> LiveServer:
     return LiveServer(f"http://127.0.0.1:{port}", server, thread)
 
 
-@pytest.fixture
-def live_server(seeded: SeededStore) -> Iterator[tuple[LiveServer, SeededStore]]:
+@pytest.fixture(name="live_server")
+def live_server_fixture(seeded: SeededStore) -> Iterator[tuple[LiveServer, SeededStore]]:
     running = start_server(DashboardSettings(StoreLocation(seeded.url)))
     yield running, seeded
     running.stop()

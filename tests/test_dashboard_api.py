@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.dashboard_data import HOSTILE_AUTHOR, HOSTILE_PATH, SEED
-from tests.dashboard_fixtures import SeededStore, empty, seeded  # noqa: F401
+from tests.dashboard_fixtures import SeededStore, empty_fixture, seeded_fixture  # noqa: F401
 from veroscore.dashboard.server import DashboardSettings, create_app
 from veroscore.dashboard.source import DASHBOARD_SCHEMA_VERSION, StoreLocation
 from veroscore.store.migrate import migrations

@@ -26,9 +26,14 @@ from tests.dashboard_data import (
     add_postgres_score,
     add_sqlite_score,
 )
-from tests.dashboard_fixtures import LiveServer, SeededStore, live_server, seeded  # noqa: F401
-from veroscore.dashboard.build import build_site
+from tests.dashboard_fixtures import (  # noqa: F401
+    LiveServer,
+    SeededStore,
+    live_server_fixture,
+    seeded_fixture,
+)
 from veroscore.dashboard import queries
+from veroscore.dashboard.build import build_site
 from veroscore.dashboard.filters import PrFilters
 from veroscore.dashboard.source import StoreLocation, open_reader
 
@@ -89,7 +94,7 @@ def _hostile_id(base_rows: list[dict[str, object]]) -> str:
 
 
 @pytest.fixture
-def live_site(browser: Browser, live_server: tuple[LiveServer, SeededStore]  # noqa: F811
+def live_site(browser: Browser, live_server: tuple[LiveServer, SeededStore]
               ) -> Iterator[Site]:
     server, store = live_server
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -103,7 +108,7 @@ def live_site(browser: Browser, live_server: tuple[LiveServer, SeededStore]  # n
 
 
 @pytest.fixture
-def static_site(browser: Browser, seeded: SeededStore, tmp_path: Path  # noqa: F811
+def static_site(browser: Browser, seeded: SeededStore, tmp_path: Path
                 ) -> Iterator[Site]:
     out = tmp_path / "site"
     build_site(StoreLocation(seeded.url), out, 90, False, "https://github.com")
@@ -119,7 +124,7 @@ def static_site(browser: Browser, seeded: SeededStore, tmp_path: Path  # noqa: F
 
 
 @pytest.fixture(params=["live", "static"])
-def site(request: pytest.FixtureRequest, seeded: SeededStore) -> Site:  # noqa: F811
+def site(request: pytest.FixtureRequest, seeded: SeededStore) -> Site:
     found: Site = request.getfixturevalue(f"{request.param}_site")
     return found
 
@@ -214,7 +219,7 @@ def test_hostile_pr_text_stays_inert(site: Site) -> None:
     page = site.open(site.urls["prs"])
     text = page.inner_text("main")
     assert HOSTILE_AUTHOR in text and HOSTILE_BRANCH in text
-    if "static" in site.name and "sqlite" in site.name or "live-sqlite" in site.name:
+    if site.name.endswith("sqlite"):
         assert HOSTILE_TITLE in text  # the SQLite store keeps titles
     for url in (site.detail_url, site.urls["analytics"], site.urls["sessions"]):
         page = site.open(url)
@@ -230,7 +235,7 @@ def test_hostile_pr_text_stays_inert(site: Site) -> None:
 
 
 def test_live_page_shows_a_new_score_within_seconds(live_site: Site,
-                                                    live_server: tuple[LiveServer,  # noqa: F811
+                                                    live_server: tuple[LiveServer,
                                                                        SeededStore]) -> None:
     _, store = live_server
     page = live_site.open(live_site.urls["prs"])

@@ -179,7 +179,8 @@ def _audit(r: Reader, pr_id: str, row: dict[str, Any]) -> list[dict[str, Any]]:
     return r.rows(
         "SELECT to_char(a.\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
         "AS at, a.event_type || '.' || a.event_action AS event, a.actor, "
-        "coalesce(a.new_state, '{}'::jsonb)::text AS details, a.trace_id FROM veroscore.audit_log a "
+        "coalesce(a.new_state, '{}'::jsonb)::text AS details, a.trace_id "
+        "FROM veroscore.audit_log a "
         "WHERE a.pr_score_id = %(id)s OR (a.session_id IS NOT NULL AND a.session_id = %(session)s)"
         " ORDER BY a.\"timestamp\", a.id LIMIT 200", {"id": pr_id, "session": row["session_id"]})
 

@@ -58,7 +58,7 @@ class StoreLocation:
             raise StoreError("the dashboard reads Supabase through its Postgres connection "
                              "string: pass --store postgresql://… (Project settings → "
                              "Database), with a login granted veroscore_dashboard")
-        raise StoreError(f"unknown store URL (expected sqlite:///PATH or postgresql://…)")
+        raise StoreError("unknown store URL (expected sqlite:///PATH or postgresql://…)")
 
     @property
     def label(self) -> str:
