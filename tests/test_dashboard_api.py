@@ -58,6 +58,9 @@ def test_pull_requests_filter_sort_and_page(seeded: SeededStore) -> None:
     assert {r["pr_number"] for r in alice["rows"]} == {1, 3}
     page = api.get("/api/prs", params={"limit": 2, "offset": 2}).json()
     assert [r["pr_number"] for r in page["rows"]] == [4, 3] and page["total"] == SEEDED_PRS
+    assert page["total_capped"] is False
+    deep = api.get("/api/prs", params={"offset": 10_001})
+    assert deep.status_code == 400 and "narrow the filters" in deep.json()["error"]
 
 
 def test_date_range_is_inclusive_of_both_days(seeded: SeededStore) -> None:
@@ -195,7 +198,8 @@ def test_empty_store_answers_every_endpoint(empty: SeededStore) -> None:
     overview = api.get("/api/overview").json()
     assert overview["scored"] == {"today": 0, "last_7_days": 0, "last_30_days": 0}
     assert overview["average_score"] is None and overview["median_score"] is None
-    assert api.get("/api/prs").json() == {"rows": [], "total": 0, "limit": 50, "offset": 0}
+    assert api.get("/api/prs").json() == {"rows": [], "total": 0, "total_capped": False,
+                                          "limit": 50, "offset": 0}
     assert api.get("/api/sessions").json()["total"] == 0
     analytics = api.get("/api/analytics").json()
     assert analytics["weekly"] == [] and analytics["top_rules"] == []

@@ -30,18 +30,25 @@ CREATE INDEX IF NOT EXISTS idx_audit_pr_score ON veroscore.audit_log (pr_score_i
 CREATE INDEX IF NOT EXISTS idx_audit_session ON veroscore.audit_log (session_id);
 CREATE INDEX IF NOT EXISTS idx_metrics_name_time ON veroscore.system_metrics (metric_name, "timestamp" DESC);
 
--- Findings per day, rule, severity and folder: the analytics page aggregates this roll-up
--- (a few thousand rows) instead of a million findings. Kept current by statement-level
--- triggers on detection_results, so each record_pr_score call costs one grouped upsert.
-CREATE TABLE IF NOT EXISTS veroscore.finding_daily (
+-- Findings per day by rule and severity, and per day by folder: the analytics page
+-- aggregates these roll-ups (tens of thousands of rows at most) instead of a million
+-- findings. Kept current by statement-level triggers on detection_results, so each
+-- record_pr_score call costs one grouped upsert per roll-up. Suppressed findings are left out.
+CREATE TABLE IF NOT EXISTS veroscore.finding_rule_daily (
     day             DATE NOT NULL,
     rule_id         TEXT NOT NULL,
     severity        TEXT NOT NULL,
+    findings        BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, rule_id, severity)
+);
+CREATE TABLE IF NOT EXISTS veroscore.finding_folder_daily (
+    day             DATE NOT NULL,
     folder          TEXT NOT NULL,
     findings        BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, rule_id, severity, folder)
+    PRIMARY KEY (day, folder)
 );
-ALTER TABLE veroscore.finding_daily ENABLE ROW LEVEL SECURITY;
+ALTER TABLE veroscore.finding_rule_daily ENABLE ROW LEVEL SECURITY;
+ALTER TABLE veroscore.finding_folder_daily ENABLE ROW LEVEL SECURITY;
 
 -- The folder of a finding: its path's first two directories ('' for a file at the root).
 CREATE OR REPLACE FUNCTION veroscore.finding_folder(p_path text) RETURNS text
@@ -52,50 +59,65 @@ LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$
            END;
 $$;
 
--- Owner's rights (SECURITY DEFINER) so the writers need no grant on the roll-up table.
-CREATE OR REPLACE FUNCTION veroscore.finding_daily_add() RETURNS trigger
+-- Add (p_sign = 1) or remove (p_sign = -1) a batch of findings, given as a JSON array of
+-- {day, rule_id, severity, folder, n}. Owner's rights (SECURITY DEFINER) so the writers
+-- need no grant on the roll-ups.
+CREATE OR REPLACE FUNCTION veroscore.finding_rollup_apply(p_rows jsonb, p_sign integer)
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+    INSERT INTO veroscore.finding_rule_daily AS d (day, rule_id, severity, findings)
+    SELECT (r ->> 'day')::date, r ->> 'rule_id', r ->> 'severity',
+           sum((r ->> 'n')::bigint) * p_sign
+      FROM jsonb_array_elements(p_rows) AS r GROUP BY 1, 2, 3
+    ON CONFLICT (day, rule_id, severity) DO UPDATE SET findings = d.findings + excluded.findings;
+    INSERT INTO veroscore.finding_folder_daily AS d (day, folder, findings)
+    SELECT (r ->> 'day')::date, r ->> 'folder', sum((r ->> 'n')::bigint) * p_sign
+      FROM jsonb_array_elements(p_rows) AS r GROUP BY 1, 2
+    ON CONFLICT (day, folder) DO UPDATE SET findings = d.findings + excluded.findings;
+$$;
+
+CREATE OR REPLACE FUNCTION veroscore.finding_rollup_add() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
-    INSERT INTO veroscore.finding_daily AS d (day, rule_id, severity, folder, findings)
-    SELECT (n.created_at AT TIME ZONE 'UTC')::date, n.rule_id, n.severity,
-           veroscore.finding_folder(n.file_path), count(*)
-      FROM new_rows n WHERE NOT n.suppressed
-     GROUP BY 1, 2, 3, 4
-    ON CONFLICT (day, rule_id, severity, folder)
-    DO UPDATE SET findings = d.findings + excluded.findings;
+    PERFORM veroscore.finding_rollup_apply(coalesce(jsonb_agg(g), '[]'::jsonb), 1)
+       FROM (SELECT (n.created_at AT TIME ZONE 'UTC')::date AS day, n.rule_id, n.severity,
+                    veroscore.finding_folder(n.file_path) AS folder, count(*) AS n
+               FROM new_rows n WHERE NOT n.suppressed GROUP BY 1, 2, 3, 4) AS g;
     RETURN NULL;
 END;
 $$;
 
-CREATE OR REPLACE FUNCTION veroscore.finding_daily_remove() RETURNS trigger
+CREATE OR REPLACE FUNCTION veroscore.finding_rollup_remove() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
-    UPDATE veroscore.finding_daily AS d SET findings = d.findings - o.n
-      FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, rule_id, severity,
-                   veroscore.finding_folder(file_path) AS folder, count(*) AS n
-              FROM old_rows WHERE NOT suppressed GROUP BY 1, 2, 3, 4) AS o
-     WHERE d.day = o.day AND d.rule_id = o.rule_id AND d.severity = o.severity
-       AND d.folder = o.folder;
+    PERFORM veroscore.finding_rollup_apply(coalesce(jsonb_agg(g), '[]'::jsonb), -1)
+       FROM (SELECT (o.created_at AT TIME ZONE 'UTC')::date AS day, o.rule_id, o.severity,
+                    veroscore.finding_folder(o.file_path) AS folder, count(*) AS n
+               FROM old_rows o WHERE NOT o.suppressed GROUP BY 1, 2, 3, 4) AS g;
     RETURN NULL;
 END;
 $$;
 
-DROP TRIGGER IF EXISTS detection_results_daily_add ON veroscore.detection_results;
-CREATE TRIGGER detection_results_daily_add AFTER INSERT ON veroscore.detection_results
+DROP TRIGGER IF EXISTS detection_results_rollup_add ON veroscore.detection_results;
+CREATE TRIGGER detection_results_rollup_add AFTER INSERT ON veroscore.detection_results
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION veroscore.finding_daily_add();
-DROP TRIGGER IF EXISTS detection_results_daily_remove ON veroscore.detection_results;
-CREATE TRIGGER detection_results_daily_remove AFTER DELETE ON veroscore.detection_results
+    EXECUTE FUNCTION veroscore.finding_rollup_add();
+DROP TRIGGER IF EXISTS detection_results_rollup_remove ON veroscore.detection_results;
+CREATE TRIGGER detection_results_rollup_remove AFTER DELETE ON veroscore.detection_results
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION veroscore.finding_daily_remove();
+    EXECUTE FUNCTION veroscore.finding_rollup_remove();
 
--- Backfill once (the table is empty only on the first run of this migration).
-INSERT INTO veroscore.finding_daily (day, rule_id, severity, folder, findings)
-SELECT (created_at AT TIME ZONE 'UTC')::date, rule_id, severity,
-       veroscore.finding_folder(file_path), count(*)
-  FROM veroscore.detection_results
- WHERE NOT suppressed AND NOT EXISTS (SELECT 1 FROM veroscore.finding_daily)
- GROUP BY 1, 2, 3, 4;
+-- Backfill once (the roll-ups are empty only on the first run of this migration).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM veroscore.finding_rule_daily) THEN
+        PERFORM veroscore.finding_rollup_apply(coalesce(jsonb_agg(g), '[]'::jsonb), 1)
+           FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, rule_id, severity,
+                        veroscore.finding_folder(file_path) AS folder, count(*) AS n
+                   FROM veroscore.detection_results WHERE NOT suppressed
+                  GROUP BY 1, 2, 3, 4) AS g;
+    END IF;
+END
+$$;
 
 -- Live updates: one NOTIFY per written row on channel `veroscore_dashboard`. AFTER triggers
 -- on the tables (not inside record_pr_score), so every writer is covered. The payload holds
@@ -125,7 +147,7 @@ DECLARE
 BEGIN
     FOREACH v_table IN ARRAY ARRAY['schema_version', 'sessions', 'changes_queue', 'pr_scores',
                                    'detection_results', 'system_metrics', 'audit_log',
-                                   'finding_daily']
+                                   'finding_rule_daily', 'finding_folder_daily']
     LOOP
         EXECUTE format('REVOKE ALL ON veroscore.%I FROM veroscore_dashboard', v_table);
         EXECUTE format('GRANT SELECT ON veroscore.%I TO veroscore_dashboard', v_table);
@@ -134,11 +156,13 @@ BEGIN
                        'TO veroscore_dashboard USING (true)', v_table);
     END LOOP;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
-        EXECUTE 'GRANT SELECT ON veroscore.finding_daily TO service_role';
+        EXECUTE 'GRANT SELECT ON veroscore.finding_rule_daily, veroscore.finding_folder_daily '
+                'TO service_role';
     END IF;
 END
 $$;
-REVOKE EXECUTE ON FUNCTION veroscore.finding_daily_add(), veroscore.finding_daily_remove(),
+REVOKE EXECUTE ON FUNCTION veroscore.finding_rollup_apply(jsonb, integer),
+    veroscore.finding_rollup_add(), veroscore.finding_rollup_remove(),
     veroscore.notify_dashboard() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION veroscore.finding_folder(text) TO veroscore_dashboard;
 

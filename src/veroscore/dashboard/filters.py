@@ -21,6 +21,7 @@ MAX_LIMIT = 500
 EXPORT_LIMIT = 10_000
 DEFAULT_LIMIT = 50
 MAX_TEXT = 200
+MAX_OFFSET = 10_000  # deeper pages cost a scan each: narrow the filters instead
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,14 @@ def _int(params: Mapping[str, str], key: str, default: int, upper: int) -> int:
     return min(int(value), upper)
 
 
+def _offset(params: Mapping[str, str]) -> int:
+    offset = _int(params, "offset", 0, 10**9)
+    if offset > MAX_OFFSET:
+        raise InputError(f"offset: at most {MAX_OFFSET:,}; narrow the filters or sort the "
+                         "other way")
+    return offset
+
+
 def _sort(params: Mapping[str, str], allowed: tuple[str, ...]) -> tuple[str, bool]:
     """`sort=key` ascending, `sort=-key` descending; no sort: the first key, descending."""
     value = _text(params, "sort")
@@ -100,7 +109,7 @@ def pr_filters(params: Mapping[str, str], upper: int = MAX_LIMIT) -> PrFilters:
                      until=_date(params, "until"), rule=_text(params, "rule"), sort=sort,
                      descending=descending, limit=max(1, _int(params, "limit", DEFAULT_LIMIT,
                                                              upper)),
-                     offset=_int(params, "offset", 0, 10**9))
+                     offset=_offset(params))
 
 
 def session_filters(params: Mapping[str, str], upper: int = MAX_LIMIT) -> SessionFilters:
@@ -108,7 +117,7 @@ def session_filters(params: Mapping[str, str], upper: int = MAX_LIMIT) -> Sessio
     return SessionFilters(status=_text(params, "status"), author=_text(params, "author"),
                           sort=sort, descending=descending,
                           limit=max(1, _int(params, "limit", DEFAULT_LIMIT, upper)),
-                          offset=_int(params, "offset", 0, 10**9))
+                          offset=_offset(params))
 
 
 def for_export(filters: _F) -> _F:

@@ -13,6 +13,7 @@ from veroscore.dashboard.filters import PrFilters, SessionFilters
 from veroscore.dashboard.source import Reader
 
 TOP_N = 20
+COUNT_CAP = 10_000
 AUTHORS_N = 50
 STUCK_MINUTES = 60
 
@@ -56,35 +57,28 @@ def _pr_columns(r: Reader) -> str:
             f"{d.scan_ms} AS scan_duration_ms, s.session_id")
 
 
+def _count(r: Reader, from_where: str, params: dict[str, Any]) -> tuple[int, bool]:
+    """How many rows match, counted up to COUNT_CAP (then the pages say "10,000+")."""
+    n = r.rows(f"SELECT count(*) AS n FROM (SELECT 1 FROM {from_where} "
+               f"LIMIT {COUNT_CAP + 1}) AS capped", params)[0]["n"]
+    return min(int(n), COUNT_CAP), int(n) > COUNT_CAP
+
+
 def pull_requests(r: Reader, f: PrFilters) -> dict[str, Any]:
     """One page of the pull-request table, its total, and each row's rule ids."""
     d = r.dialect
     where, params = _where_prs(r, f)
     order = "DESC" if f.descending else "ASC"
     sort = {"author": d.author}.get(f.sort, f"s.{f.sort}")
-    rows = r.rows(f"SELECT {_pr_columns(r)} FROM {d.schema}pr_scores s {d.score_join} "
+    rows = r.rows(f"SELECT {_pr_columns(r)}, {d.rules_of_score} AS rules "
+                  f"FROM {d.schema}pr_scores s {d.score_join} "
                   f"WHERE {where} ORDER BY {sort} {order}, s.id {order} "
                   f"LIMIT {f.limit} OFFSET {f.offset}", params)
-    total = r.rows(f"SELECT count(*) AS n FROM {d.schema}pr_scores s WHERE {where}",
-                   params)[0]["n"]
-    rules = _rules_of(r, [row["id"] for row in rows])
+    total, capped = _count(r, f"{d.schema}pr_scores s WHERE {where}", params)
     for row in rows:
-        row["rules"] = rules.get(row["id"], [])
-    return {"rows": rows, "total": int(total), "limit": f.limit, "offset": f.offset}
-
-
-def _rules_of(r: Reader, ids: list[str]) -> dict[str, list[str]]:
-    if not ids:
-        return {}
-    d = r.dialect
-    marks = ", ".join(d.p(f"i{n}") for n in range(len(ids)))
-    params = {f"i{n}": _id_param(r, value) for n, value in enumerate(ids)}
-    found: dict[str, list[str]] = {}
-    for row in r.rows(f"SELECT DISTINCT CAST(d.pr_score_id AS TEXT) AS id, d.rule_id "
-                      f"FROM {d.schema}detection_results d WHERE d.pr_score_id IN ({marks}) "
-                      "ORDER BY 1, 2", params):
-        found.setdefault(row["id"], []).append(row["rule_id"])
-    return found
+        row["rules"] = [rule for rule in (row["rules"] or "").split("\x1f") if rule]
+    return {"rows": rows, "total": total, "total_capped": capped, "limit": f.limit,
+            "offset": f.offset}
 
 
 def _id_param(r: Reader, value: str) -> Any:
@@ -209,13 +203,13 @@ def sessions(r: Reader, f: SessionFilters) -> dict[str, Any]:
         f"AND q.processed = {false}) AS queued_changes "
         f"FROM {d.schema}sessions ss WHERE {where} ORDER BY {sort} {order}, ss.session_id "
         f"{order} LIMIT {f.limit} OFFSET {f.offset}", params)
-    total = r.rows(f"SELECT count(*) AS n FROM {d.schema}sessions ss WHERE {where}",
-                   params)[0]["n"]
+    total, capped = _count(r, f"{d.schema}sessions ss WHERE {where}", params)
     scores = _scores_of_sessions(r, [row["session_id"] for row in rows])
     for row in rows:
         row["prs"] = [p for p in _json(row["prs"], []) if isinstance(p, int)]
         row["scores"] = scores.get(row["session_id"], [])
-    return {"rows": rows, "total": int(total), "limit": f.limit, "offset": f.offset}
+    return {"rows": rows, "total": total, "total_capped": capped, "limit": f.limit,
+            "offset": f.offset}
 
 
 def _scores_of_sessions(r: Reader, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -350,8 +344,9 @@ def authors(r: Reader, params: dict[str, Any]) -> list[dict[str, Any]]:
 def violations(r: Reader, since: datetime) -> dict[str, Any]:
     """Top rules, severities, folders and findings per week (Postgres: the daily roll-up)."""
     if r.dialect.name == "postgres":
-        base = ("SELECT {cols}, sum(findings)::bigint AS findings FROM veroscore.finding_daily "
-                "WHERE day >= %(day)s AND findings > 0 GROUP BY {group} ORDER BY {order}")
+        base = ("SELECT {cols}, sum(findings)::bigint AS findings "
+                "FROM veroscore.finding_rule_daily WHERE day >= %(day)s "
+                "GROUP BY {group} HAVING sum(findings) > 0 ORDER BY {order}")
         params: dict[str, Any] = {"day": since.date()}
         week = "to_char(date_trunc('week', day), 'YYYY-MM-DD')"
     else:
@@ -373,7 +368,7 @@ def violations(r: Reader, since: datetime) -> dict[str, Any]:
 def _folders(r: Reader, params: dict[str, Any]) -> list[dict[str, Any]]:
     if r.dialect.name == "postgres":
         return r.rows("SELECT folder, sum(findings)::bigint AS findings FROM "
-                      "veroscore.finding_daily WHERE day >= %(day)s GROUP BY folder "
+                      "veroscore.finding_folder_daily WHERE day >= %(day)s GROUP BY folder "
                       f"HAVING sum(findings) > 0 ORDER BY 2 DESC, 1 LIMIT {TOP_N}", params)
     counts: dict[str, int] = {}
     for row in r.rows("SELECT d.file_path AS path, count(*) AS n FROM detection_results d "
@@ -393,11 +388,18 @@ def folder_of(path: str) -> str:
 
 def filter_options(r: Reader) -> dict[str, list[str]]:
     """Values for the filter menus (bounded lists)."""
-    d = r.dialect
-    repos = r.rows(f"SELECT DISTINCT repository FROM {d.schema}pr_scores ORDER BY 1 LIMIT 200")
-    rules = r.rows(f"SELECT DISTINCT rule_id FROM {d.schema}detection_results "
-                   "ORDER BY 1 LIMIT 500") if d.name == "sqlite" else r.rows(
-        "SELECT DISTINCT rule_id FROM veroscore.finding_daily ORDER BY 1 LIMIT 500")
+    if r.dialect.name == "sqlite":
+        repos = r.rows("SELECT DISTINCT repository FROM pr_scores ORDER BY 1 LIMIT 200")
+        rules = r.rows("SELECT DISTINCT rule_id FROM detection_results ORDER BY 1 LIMIT 500")
+    else:  # a skip scan over the (repository, created_at) index, not a pass over all scores
+        repos = r.rows(
+            "WITH RECURSIVE walk AS (SELECT min(repository) AS repository "
+            "FROM veroscore.pr_scores UNION ALL SELECT (SELECT min(p.repository) "
+            "FROM veroscore.pr_scores p WHERE p.repository > walk.repository) FROM walk "
+            "WHERE walk.repository IS NOT NULL) "
+            "SELECT repository FROM walk WHERE repository IS NOT NULL LIMIT 200")
+        rules = r.rows("SELECT DISTINCT rule_id FROM veroscore.finding_rule_daily "
+                       "ORDER BY 1 LIMIT 500")
     return {"repositories": [row["repository"] for row in repos],
             "rules": [row["rule_id"] for row in rules]}
 

@@ -201,10 +201,11 @@
   function pager(page, onMove) {
     var first = page.total ? page.offset + 1 : 0, last = Math.min(page.offset + page.rows.length, page.total);
     return el('div', {class: 'pager'},
-      el('span', {class: 'muted', 'data-count': page.total}, first + '–' + last + ' of ' + page.total),
+      el('span', {class: 'muted', 'data-count': page.total}, first + '–' + last + ' of ' +
+        page.total.toLocaleString('en') + (page.total_capped ? '+ (narrow the filters to see more)' : '')),
       el('button', {type: 'button', disabled: page.offset <= 0 ? 'disabled' : null,
         onclick: function () { onMove(Math.max(0, page.offset - page.limit)); }}, '‹ Previous'),
-      el('button', {type: 'button', disabled: last >= page.total ? 'disabled' : null,
+      el('button', {type: 'button', disabled: last >= page.total || page.offset + page.limit > 10000 ? 'disabled' : null,
         onclick: function () { onMove(page.offset + page.limit); }}, 'Next ›'));
   }
   function selectInput(name, label, values, current, labels) {
