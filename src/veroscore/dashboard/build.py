@@ -55,7 +55,7 @@ def build_site(location: StoreLocation, out: Path, since_days: int, hide_authors
     env = environment()
     boot = {"data": data, "generated_at": generated, "columns": COLUMNS,
             "hide_authors": hide_authors}
-    pages = {"index.html": ("overview", ("overview",)),
+    pages = {"index.html": ("overview", ("overview", "detail_ids")),
              "prs.html": ("prs", ("prs", "filters", "detail_ids")),
              "sessions.html": ("sessions", ("sessions", "detail_ids")),
              "analytics.html": ("analytics", ("analytics",))}

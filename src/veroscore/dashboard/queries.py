@@ -14,6 +14,7 @@ from veroscore.dashboard.source import Reader
 
 TOP_N = 20
 COUNT_CAP = 10_000
+RECENT_N = 8
 AUTHORS_N = 50
 STUCK_MINUTES = 60
 
@@ -251,6 +252,7 @@ def overview(r: Reader, now: datetime | None = None) -> dict[str, Any]:
         "average_scan_ms": _round(counts["average_scan_ms"], 0),
         "sessions": _session_counts(r),
         "health": _health(r, now),
+        "recent": pull_requests(r, PrFilters(limit=RECENT_N))["rows"],
     }
 
 

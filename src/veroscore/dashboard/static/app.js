@@ -323,6 +323,15 @@
             el('dt', null, 'Last scheduled run'), el('dd', null, when(health.last_scheduled_run)),
             el('dt', null, 'Stuck sessions'), el('dd', {class: health.stuck_sessions ? 'bad' : null},
               String(health.stuck_sessions) + ' (processing > ' + health.stuck_minutes + ' min)')))),
+        section('Latest scores', sortableTable([
+          {label: 'Scored', cell: function (r) { return when(r.created_at); }},
+          {label: 'Repository', cell: function (r) { return r.repository; }},
+          {label: 'PR', num: true, cell: function (r) { return prLink(r.id, r.pr_number === null ? 'local' : '#' + r.pr_number); }},
+          {label: 'Title / branch', cell: function (r) { return el('span', {class: 'title'}, r.title || r.head_ref || '—'); }},
+          {label: 'Author', cell: function (r) { return r.author || '—'; }},
+          {label: 'Score', num: true, cell: function (r) { return scoreCell(r.stabilized_score); }},
+          {label: 'Decision', cell: function (r) { return badge(r.decision); }}], d.recent || [], '', null),
+          el('a', {href: boot.links.prs, class: 'button'}, 'All pull requests')),
         section('Sessions by status', sortableTable(
           [{label: 'Status', cell: function (r) { return el('span', {class: 'status-pill ' + r.status}, r.status); }},
             {label: 'Sessions', num: true, cell: function (r) { return r.n; }}],
