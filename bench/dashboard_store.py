@@ -22,16 +22,13 @@ import threading
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 import psycopg
 import uvicorn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-
-from veroscore.dashboard.server import DashboardSettings, create_app  # noqa: E402
-from veroscore.dashboard.source import StoreLocation  # noqa: E402
-from veroscore.store.migrate import migrate  # noqa: E402
+from veroscore.dashboard.server import DashboardSettings, create_app
+from veroscore.dashboard.source import StoreLocation
+from veroscore.store.migrate import migrate
 
 SEED_SQL = """
 INSERT INTO veroscore.sessions (session_id, author, branch_name, status, started,
@@ -80,7 +77,7 @@ def seed(url: str, scores: int, per_score: int) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
         sql = SEED_SQL.replace("__SCORES__", str(int(scores)))
         conn.execute(sql.replace("__PER_SCORE__", str(int(per_score))).encode())
-        conn.execute("ANALYZE")
+        conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
 
@@ -95,7 +92,7 @@ def endpoints(url: str) -> list[tuple[str, str]]:
         ("prs: by score, one repository", "/api/prs?repository=org/repo-3&sort=stabilized_score"),
         ("prs: one rule", "/api/prs?rule=rule-5"),
         ("prs: author + date range", "/api/prs?author=author7&since=2026-06-01&until=2026-09-30"),
-        ("prs: page at offset 50,000", "/api/prs?offset=50000"),
+        ("prs: deepest page (offset 9,950)", "/api/prs?offset=9950"),
         ("pr detail", f"/api/prs/{pr_id}"),
         ("sessions", "/api/sessions"),
         ("sessions: processing", "/api/sessions?status=processing&sort=-started"),
@@ -133,18 +130,22 @@ def main() -> int:
     parser.add_argument("--scores", type=int, default=100_000)
     parser.add_argument("--per-score", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--reuse", metavar="NAME", help="time a database seeded before")
     args = parser.parse_args()
     if not args.database_url:
         parser.error("pass --database-url or start scripts/pg")
-    name = f"dash_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = args.reuse or f"dash_bench_{uuid.uuid4().hex[:8]}"
+    if not args.reuse:
+        with psycopg.connect(args.database_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
     url = args.database_url.rsplit("/", 1)[0] + f"/{name}"
     try:
         migrate(url)
-        took = seed(url, args.scores, args.per_score)
-        print(f"seeded {args.scores:,} scores and {args.scores * args.per_score:,} findings "
-              f"in {took:.1f} s")
+        if not args.reuse:
+            took = seed(url, args.scores, args.per_score)
+            print(f"seeded {args.scores:,} scores and {args.scores * args.per_score:,} "
+                  f"findings in {took:.1f} s (database {name})")
         server, thread, base = serve(url)
         print(f"\n{'endpoint':<36} {'median ms':>10} {'worst ms':>10} {'bytes':>10}")
         for label, path in endpoints(url):
@@ -156,8 +157,9 @@ def main() -> int:
         server.should_exit = True
         thread.join(timeout=10)
     finally:
-        with psycopg.connect(args.database_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.keep:
+            with psycopg.connect(args.database_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 

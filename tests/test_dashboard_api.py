@@ -234,9 +234,17 @@ def test_postgres_store_older_than_the_engine(pg_empty: str) -> None:
     assert pg_empty not in body["error"]
 
 
+def test_unreachable_postgres_never_shows_its_url(pg_server: str) -> None:
+    url = pg_server.replace("postgres@", "postgres:s3cret-pass@").rsplit(":", 1)[0] + ":1/x"
+    answer = client(url).get("/api/overview")
+    assert answer.status_code == 503 and answer.json()["kind"] == "store"
+    assert "s3cret" not in answer.text and url not in answer.text
+
+
 def test_missing_sqlite_store_is_a_clear_503(tmp_path: Path) -> None:
     answer = client(f"sqlite:///{tmp_path / 'nope.db'}").get("/api/overview")
     assert answer.status_code == 503 and "no SQLite store" in answer.json()["error"]
+    assert str(tmp_path) not in answer.text  # the path stays on the server
     assert not (tmp_path / "nope.db").exists()  # reading never creates a store
 
 
@@ -260,6 +268,7 @@ def test_postgres_login_without_the_reader_role_is_refused(pg_db: str) -> None:
         answer = client(outsider).get("/api/overview")
         assert answer.status_code == 503
         assert "GRANT veroscore_dashboard" in answer.json()["error"]
+        assert "dash_outsider@" not in answer.text and "postgresql://" not in answer.text
     finally:
         with psycopg.connect(pg_db, autocommit=True) as conn:
             conn.execute("DROP ROLE IF EXISTS dash_outsider")

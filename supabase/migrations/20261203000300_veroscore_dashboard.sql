@@ -21,9 +21,14 @@ $$;
 
 -- Indexes for the pull-request table's filters and sorts, and the findings by rule.
 CREATE INDEX IF NOT EXISTS idx_pr_scores_created_id ON veroscore.pr_scores (created_at DESC, id DESC);
+-- Covering index: the weekly trend, author table and overview counts read only these
+-- columns of a date range, so they run as index-only scans.
+CREATE INDEX IF NOT EXISTS idx_pr_scores_created_cover ON veroscore.pr_scores (created_at)
+    INCLUDE (author, decision, stabilized_score, scan_duration_ms);
 CREATE INDEX IF NOT EXISTS idx_pr_scores_repo_created ON veroscore.pr_scores (repository, created_at DESC);
 CREATE INDEX IF NOT EXISTS idx_pr_scores_author_created ON veroscore.pr_scores (author, created_at DESC);
 CREATE INDEX IF NOT EXISTS idx_pr_scores_score ON veroscore.pr_scores (stabilized_score, created_at DESC);
+CREATE INDEX IF NOT EXISTS idx_pr_scores_repo_score ON veroscore.pr_scores (repository, stabilized_score);
 CREATE INDEX IF NOT EXISTS idx_detection_rule_score ON veroscore.detection_results (rule_id, pr_score_id);
 CREATE INDEX IF NOT EXISTS idx_sessions_started ON veroscore.sessions (started DESC);
 CREATE INDEX IF NOT EXISTS idx_audit_pr_score ON veroscore.audit_log (pr_score_id);

@@ -31,7 +31,7 @@ class Dialect:
     finding_snippet: str
     finding_penalty: str
     metric_time: str
-    rules_of_score: str  # the score's distinct rule ids, joined by U+001F
+    rules_of_score: str  # distinct rule ids of the score whose id is {id}, joined by U+001F
 
     def p(self, name: str) -> str:
         """The placeholder of parameter `name`."""
@@ -67,7 +67,7 @@ SQLITE = Dialect(
     finding_penalty="d.penalty",
     metric_time="recorded_at",
     rules_of_score=("(SELECT group_concat(rule_id, char(31)) FROM (SELECT DISTINCT d.rule_id "
-                    "FROM detection_results d WHERE d.pr_score_id = s.id ORDER BY 1))"),
+                    "FROM detection_results d WHERE d.pr_score_id = {id} ORDER BY 1))"),
 )
 
 POSTGRES = Dialect(
@@ -89,5 +89,5 @@ POSTGRES = Dialect(
     finding_penalty="d.penalty_applied::float8",
     metric_time='"timestamp"',
     rules_of_score=("(SELECT string_agg(DISTINCT d.rule_id, chr(31) ORDER BY d.rule_id) "
-                    "FROM veroscore.detection_results d WHERE d.pr_score_id = s.id)"),
+                    "FROM veroscore.detection_results d WHERE d.pr_score_id = {id})"),
 )

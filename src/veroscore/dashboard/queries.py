@@ -66,17 +66,24 @@ def _count(r: Reader, from_where: str, params: dict[str, Any]) -> tuple[int, boo
 
 
 def pull_requests(r: Reader, f: PrFilters) -> dict[str, Any]:
-    """One page of the pull-request table, its total, and each row's rule ids."""
+    """One page of the pull-request table, its total, and each row's rule ids.
+
+    The page is cut first (inner query) and the rule ids looked up for its rows only:
+    a per-row subquery in the inner select would also run for every skipped row.
+    """
     d = r.dialect
     where, params = _where_prs(r, f)
     order = "DESC" if f.descending else "ASC"
-    sort = {"author": d.author}.get(f.sort, f"s.{f.sort}")
-    rows = r.rows(f"SELECT {_pr_columns(r)}, {d.rules_of_score} AS rules "
-                  f"FROM {d.schema}pr_scores s {d.score_join} "
-                  f"WHERE {where} ORDER BY {sort} {order}, s.id {order} "
-                  f"LIMIT {f.limit} OFFSET {f.offset}", params)
+    inner_sort = {"author": d.author}.get(f.sort, f"s.{f.sort}")
+    rows = r.rows(f"SELECT page.*, {d.rules_of_score.format(id='page.score_key')} AS rules "
+                  f"FROM (SELECT {_pr_columns(r)}, s.id AS score_key, {inner_sort} AS sort_key "
+                  f"FROM {d.schema}pr_scores s {d.score_join} WHERE {where} "
+                  f"ORDER BY {inner_sort} {order}, s.id {order} "
+                  f"LIMIT {f.limit} OFFSET {f.offset}) AS page "
+                  f"ORDER BY page.sort_key {order}, page.score_key {order}", params)
     total, capped = _count(r, f"{d.schema}pr_scores s WHERE {where}", params)
     for row in rows:
+        del row["score_key"], row["sort_key"]
         row["rules"] = [rule for rule in (row["rules"] or "").split("\x1f") if rule]
     return {"rows": rows, "total": total, "total_capped": capped, "limit": f.limit,
             "offset": f.offset}

@@ -64,7 +64,7 @@ def create_app(settings: DashboardSettings) -> FastAPI:
                   description="Read-only JSON API of the VeroScore governance dashboard.")
     app.add_middleware(GuardMiddleware, policy=AccessPolicy(settings.token))
     app.mount("/static", StaticFiles(directory=ASSETS), name="static")
-    _add_error_handlers(app)
+    _add_error_handlers(app, settings.location)
     _add_api(app, settings, broadcaster)
     _add_pages(app, settings)
     return app
@@ -75,14 +75,26 @@ def _error(status: int, message: str, kind: str) -> JSONResponse:
                         headers={"cache-control": "no-store"})
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def scrub(message: str, location: StoreLocation) -> str:
+    """The message without the store's URL or path: those stay on the server."""
+    from veroscore.store.postgres import redact_url
+    secret_forms = {location.url, redact_url(location.url),
+                    location.url.removeprefix("sqlite:///")}
+    for form in sorted(secret_forms, key=len, reverse=True):
+        if form:
+            message = message.replace(form, "the configured store")
+    return message
+
+
+def _add_error_handlers(app: FastAPI, location: StoreLocation) -> None:
     @app.exception_handler(SchemaTooOld)
     async def too_old(_: Request, exc: SchemaTooOld) -> JSONResponse:
-        return _error(503, str(exc), "schema")
+        return _error(503, scrub(str(exc), location), "schema")
 
     @app.exception_handler(StoreError)
     async def store(_: Request, exc: StoreError) -> JSONResponse:
-        return _error(503, str(exc), "store")
+        _log.warning("dashboard store error: %s", exc)
+        return _error(503, scrub(str(exc), location), "store")
 
     @app.exception_handler(InputError)
     async def bad_input(_: Request, exc: InputError) -> JSONResponse:
