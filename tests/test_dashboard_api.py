@@ -272,3 +272,38 @@ def test_postgres_login_without_the_reader_role_is_refused(pg_db: str) -> None:
     finally:
         with psycopg.connect(pg_db, autocommit=True) as conn:
             conn.execute("DROP ROLE IF EXISTS dash_outsider")
+
+
+def _rollup_matches_findings(conn: psycopg.Connection) -> bool:  # type: ignore[type-arg]
+    rules = conn.execute(
+        "SELECT coalesce(sum(findings), 0) FROM veroscore.finding_rule_daily").fetchone()
+    folders = conn.execute(
+        "SELECT coalesce(sum(findings), 0) FROM veroscore.finding_folder_daily").fetchone()
+    raw = conn.execute("SELECT count(*) FROM veroscore.detection_results "
+                       "WHERE NOT suppressed").fetchone()
+    assert rules and folders and raw
+    return int(rules[0]) == int(raw[0]) == int(folders[0])
+
+
+def test_rollups_follow_inserts_and_deletes_and_migration_reruns(pg_db: str) -> None:
+    from tests.dashboard_data import fill_postgres
+    fill_postgres(pg_db)
+    dashboard_migration = next(m for m in migrations()
+                               if m.version == DASHBOARD_SCHEMA_VERSION)
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        assert _rollup_matches_findings(conn)
+        conn.execute("DELETE FROM veroscore.pr_scores WHERE pr_number IN (2, 5)")
+        assert _rollup_matches_findings(conn)
+        conn.execute(dashboard_migration.path.read_text(encoding="utf-8").encode())
+        assert _rollup_matches_findings(conn)
+    data = client(pg_db).get("/api/analytics").json()
+    assert all(r["rule_id"] != "hardcoded-tenant-id" for r in data["top_rules"])
+
+
+def test_recording_a_score_notifies_the_dashboard_channel(pg_db: str) -> None:
+    from tests.dashboard_data import SEED, add_postgres_score
+    with psycopg.connect(pg_db, autocommit=True) as listener:
+        listener.execute("LISTEN veroscore_dashboard")
+        add_postgres_score(pg_db, SEED[3])
+        notices = [json.loads(n.payload) for n in listener.notifies(timeout=5, stop_after=2)]
+    assert {"table": "pr_scores", "op": "insert"}.items() <= notices[0].items()

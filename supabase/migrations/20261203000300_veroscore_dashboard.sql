@@ -28,6 +28,10 @@ CREATE INDEX IF NOT EXISTS idx_pr_scores_created_cover ON veroscore.pr_scores (c
 CREATE INDEX IF NOT EXISTS idx_pr_scores_repo_created ON veroscore.pr_scores (repository, created_at DESC);
 CREATE INDEX IF NOT EXISTS idx_pr_scores_author_created ON veroscore.pr_scores (author, created_at DESC);
 CREATE INDEX IF NOT EXISTS idx_pr_scores_score ON veroscore.pr_scores (stabilized_score, created_at DESC);
+-- Tells the planner how many weeks a date range holds, so the weekly trend groups in a small
+-- hash table instead of sorting every score of the range.
+CREATE STATISTICS IF NOT EXISTS veroscore.pr_scores_week
+    ON (date_trunc('week', created_at AT TIME ZONE 'UTC')) FROM veroscore.pr_scores;
 CREATE INDEX IF NOT EXISTS idx_pr_scores_repo_score ON veroscore.pr_scores (repository, stabilized_score);
 CREATE INDEX IF NOT EXISTS idx_detection_rule_score ON veroscore.detection_results (rule_id, pr_score_id);
 CREATE INDEX IF NOT EXISTS idx_sessions_started ON veroscore.sessions (started DESC);

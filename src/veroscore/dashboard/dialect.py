@@ -23,7 +23,8 @@ class Dialect:
     title: str
     head_ref: str
     scan_ms: str
-    week_of_score: str
+    week_of_score: str  # the Monday of the score's week (Postgres: matches a statistics object)
+    week_text: str  # that Monday as YYYY-MM-DD, from the grouped column g.week
     session_started: str
     session_branch: str
     activity_text: str
@@ -59,6 +60,7 @@ SQLITE = Dialect(
     head_ref="coalesce(json_extract(s.payload, '$.head_ref'), '')",
     scan_ms="json_extract(s.payload, '$.scan_duration_ms')",
     week_of_score="date(s.created_at, 'weekday 0', '-6 days')",
+    week_text="g.week",
     session_started="substr(ss.started_at, 1, 19) || 'Z'",
     session_branch="''",
     activity_text="substr(ss.last_activity, 1, 19) || 'Z'",
@@ -80,7 +82,8 @@ POSTGRES = Dialect(
     title="''",
     head_ref="coalesce(ses.branch_name, '')",
     scan_ms="s.scan_duration_ms",
-    week_of_score="to_char(date_trunc('week', s.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')",
+    week_of_score="date_trunc('week', s.created_at AT TIME ZONE 'UTC')",
+    week_text="to_char(g.week, 'YYYY-MM-DD')",
     session_started=_pg_text("ss.started"),
     session_branch="coalesce(ss.branch_name, '')",
     activity_text=_pg_text("ss.last_activity"),

@@ -319,13 +319,15 @@ def analytics(r: Reader, since_days: int, hide_authors: bool,
     since = now - timedelta(days=since_days)
     params = {"since": d.ts(since)}
     weekly = r.rows(
+        f"SELECT {d.week_text} AS week, g.prs, g.average_score, g.auto_approve, "
+        "g.review_required, g.auto_block FROM ("
         f"SELECT {d.week_of_score} AS week, count(*) AS prs, "
         "round(CAST(avg(s.stabilized_score) AS NUMERIC), 2) AS average_score, "
         "count(*) FILTER (WHERE s.decision = 'auto_approve') AS auto_approve, "
         "count(*) FILTER (WHERE s.decision = 'review_required') AS review_required, "
         "count(*) FILTER (WHERE s.decision = 'auto_block') AS auto_block "
         f"FROM {d.schema}pr_scores s WHERE s.created_at >= {d.p('since')} "
-        "GROUP BY 1 ORDER BY 1", params)
+        "GROUP BY 1) AS g ORDER BY g.week", params)
     for row in weekly:
         row["average_score"] = _round(row["average_score"])
     result: dict[str, Any] = {
