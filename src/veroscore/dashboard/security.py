@@ -12,9 +12,10 @@ import hmac
 import ipaddress
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+if TYPE_CHECKING:  # starlette is imported by the server, not by every CLI run
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "veroscore_dashboard_token"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -45,6 +45,7 @@
     return typeof value === 'number' ? value.toFixed(digits === undefined ? 2 : digits) : String(value);
   }
   function when(value) { return value ? String(value).replace('T', ' ').replace('Z', ' UTC') : '—'; }
+  function whenCell(value) { return el('span', {class: 'when'}, when(value)); }
   function safeUrl(url) { return /^https?:\/\//.test(url || '') ? url : null; }
 
   /* ---------- data access: live API or embedded data ---------- */
@@ -324,7 +325,7 @@
             el('dt', null, 'Stuck sessions'), el('dd', {class: health.stuck_sessions ? 'bad' : null},
               String(health.stuck_sessions) + ' (processing > ' + health.stuck_minutes + ' min)')))),
         section('Latest scores', sortableTable([
-          {label: 'Scored', cell: function (r) { return when(r.created_at); }},
+          {label: 'Scored', cell: function (r) { return whenCell(r.created_at); }},
           {label: 'Repository', cell: function (r) { return r.repository; }},
           {label: 'PR', num: true, cell: function (r) { return prLink(r.id, r.pr_number === null ? 'local' : '#' + r.pr_number); }},
           {label: 'Title / branch', cell: function (r) { return el('span', {class: 'title'}, r.title || r.head_ref || '—'); }},
@@ -356,7 +357,7 @@
         textInput('since', 'From', state.since, 'date'), textInput('until', 'To', state.until, 'date'),
         selectInput('rule', 'Rule', opts.rules, state.rule)], function (values) { values.offset = 0; update(values); });
       var columns = [
-        {label: 'Scored', sort: 'created_at', cell: function (r) { return when(r.created_at); }},
+        {label: 'Scored', sort: 'created_at', cell: function (r) { return whenCell(r.created_at); }},
         {label: 'Repository', sort: 'repository', cell: function (r) { return r.repository; }},
         {label: 'PR', sort: 'pr_number', num: true, cell: function (r) { return prLink(r.id, r.pr_number === null ? 'local' : '#' + r.pr_number); }},
         {label: 'Title / branch', cell: function (r) {
@@ -396,7 +397,7 @@
         }},
         {label: 'Penalty', num: true, cell: function (f) { return fmt(f.penalty, 0); }}], d.findings || [], '', null);
       var audit = sortableTable([
-        {label: 'When', cell: function (a) { return when(a.at); }},
+        {label: 'When', cell: function (a) { return whenCell(a.at); }},
         {label: 'Event', cell: function (a) { return a.event; }},
         {label: 'Actor', cell: function (a) { return a.actor; }},
         {label: 'Details', cell: function (a) { return el('code', {class: 'details'}, a.details); }}], d.audit || [], '', null);
@@ -437,8 +438,8 @@
         {label: 'Status', sort: 'status', cell: function (r) { return el('span', {class: 'status-pill ' + r.status}, r.status); }},
         {label: 'Author', sort: 'author', cell: function (r) { return r.author || '—'; }},
         {label: 'Branch', cell: function (r) { return r.branch ? el('code', null, r.branch) : '—'; }},
-        {label: 'Started', sort: 'started', cell: function (r) { return when(r.started); }},
-        {label: 'Last activity', sort: 'last_activity', cell: function (r) { return when(r.last_activity); }},
+        {label: 'Started', sort: 'started', cell: function (r) { return whenCell(r.started); }},
+        {label: 'Last activity', sort: 'last_activity', cell: function (r) { return whenCell(r.last_activity); }},
         {label: 'Files', sort: 'total_files', num: true, cell: function (r) { return r.total_files; }},
         {label: 'Lines', num: true, cell: function (r) { return el('span', null, el('span', {class: 'add'}, '+' + r.total_lines_added), ' ', el('span', {class: 'del'}, '−' + r.total_lines_removed)); }},
         {label: 'Queued', num: true, cell: function (r) { return r.queued_changes; }},
