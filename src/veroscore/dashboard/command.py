@@ -69,12 +69,26 @@ def serve(args: argparse.Namespace, location: StoreLocation, config: DashboardCo
     settings = DashboardSettings(location, hide_authors=config.hide_authors,
                                  github_server_url=github_server(config.github_server_url),
                                  token=token, secure_cookie=False)
+    _warn_if_unreadable(location)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"VeroScore dashboard on http://{shown}:{args.port}/ (store: {location.label}"
           f"{', token required' if token else ''}); Ctrl-C stops it", flush=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning",
                 timeout_graceful_shutdown=2)
     return 0
+
+
+def _warn_if_unreadable(location: StoreLocation) -> None:
+    """Serve anyway (the store may come up later), but say now what the pages will say."""
+    import sys
+
+    from veroscore.dashboard.source import open_reader
+    from veroscore.errors import StoreError
+    try:
+        with open_reader(location):
+            pass
+    except StoreError as exc:
+        print(f"veroscore: warning: {exc}", file=sys.stderr, flush=True)
 
 
 def build(args: argparse.Namespace, location: StoreLocation, config: DashboardConfig) -> int:

@@ -82,7 +82,7 @@ def scrub(message: str, location: StoreLocation) -> str:
                     location.url.removeprefix("sqlite:///")}
     for form in sorted(secret_forms, key=len, reverse=True):
         if form:
-            message = message.replace(form, "the configured store")
+            message = message.replace(form, "<store>")
     return message
 
 
