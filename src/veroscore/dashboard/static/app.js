@@ -307,7 +307,7 @@
   function overviewPage() {
     return (live ? apiGet('/overview') : embedded('overview')).then(function (d) {
       var sessions = d.sessions || {}, health = d.health || {}, dec = d.decisions_30_days || {};
-      var open = (sessions.active || 0) + (sessions.processing || 0);
+      var open = (sessions.active || 0) + (sessions.processing || 0) + (sessions.awaiting_review || 0);
       var decisionItems = DECISIONS.map(function (k) { return {decision: k, label: DECISION_LABEL[k], n: dec[k] || 0}; });
       return [
         el('div', {class: 'cards'},
@@ -315,7 +315,7 @@
           card('Last 30 days', d.scored.last_30_days),
           card('Average score', fmt(d.average_score), 'median ' + fmt(d.median_score)),
           card('Average scan', d.average_scan_ms === null ? '—' : fmt(d.average_scan_ms / 1000, 1) + ' s'),
-          card('Active sessions', open, (sessions.processing || 0) + ' processing')),
+          card('Open sessions', open, (sessions.processing || 0) + ' processing, ' + (sessions.awaiting_review || 0) + ' awaiting review')),
         el('div', {class: 'grid2'},
           section('Decisions, last 30 days', hbar(decisionItems, 'label', 'n', function (i) { return COLORS[i.decision]; })),
           section('Gate health', el('dl', {class: 'health'},
