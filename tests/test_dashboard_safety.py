@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from tests.dashboard_data import fill_sqlite
 from tests.helpers import run_cli
+from veroscore.dashboard.analytics import folder_of
 from veroscore.dashboard.export import embed_json, neutralise, to_csv
 from veroscore.dashboard.links import github_server, pr_url
-from veroscore.dashboard.queries import folder_of
 from veroscore.dashboard.security import COOKIE, is_loopback
 from veroscore.dashboard.server import DashboardSettings, create_app
 from veroscore.dashboard.source import StoreLocation

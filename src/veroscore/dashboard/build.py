@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from veroscore import __version__
-from veroscore.dashboard import queries
+from veroscore.dashboard import analytics, queries
 from veroscore.dashboard.export import COLUMNS
 from veroscore.dashboard.filters import PrFilters, SessionFilters
 from veroscore.dashboard.links import pr_url
@@ -84,7 +84,7 @@ def _snapshot(reader: Reader, since_days: int, hide_authors: bool,
         "prs": prs,
         "filters": queries.filter_options(reader),
         "sessions": queries.sessions(reader, SessionFilters(limit=MAX_SESSIONS)),
-        "analytics": queries.analytics(reader, since_days, hide_authors),
+        "analytics": analytics.analytics(reader, since_days, hide_authors),
     }
 
 

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import StreamingResponse
 
 from veroscore import __version__
-from veroscore.dashboard import queries
+from veroscore.dashboard import analytics, queries
 from veroscore.dashboard.events import Broadcaster, event_stream, watch
 from veroscore.dashboard.export import COLUMNS, to_csv, to_json
 from veroscore.dashboard.filters import for_export, pr_filters, session_filters
@@ -155,7 +155,7 @@ def _add_api(app: FastAPI, settings: DashboardSettings, broadcaster: Broadcaster
 
     @app.get("/api/analytics", tags=["pages"], summary="Trends, authors, violation patterns")
     def api_analytics(since_days: int = DEFAULT_SINCE_DAYS) -> dict[str, Any]:
-        return dict(read(lambda r: queries.analytics(r, _since(since_days),
+        return dict(read(lambda r: analytics.analytics(r, _since(since_days),
                                                      settings.hide_authors)))
 
     @app.get("/api/filters", tags=["pages"], summary="Values for the filter menus")
@@ -195,7 +195,7 @@ def _export_rows(reader: Any, table: str, params: dict[str, str], since_days: in
         return list(queries.pull_requests(reader, for_export(pr_filters(params)))["rows"])
     if table == "sessions":
         return list(queries.sessions(reader, for_export(session_filters(params)))["rows"])
-    data = queries.analytics(reader, since_days, hide_authors)
+    data = analytics.analytics(reader, since_days, hide_authors)
     key = {"rules": "top_rules", "folders": "by_folder", "severity": "by_severity"}
     return list(data[key.get(table, table)])
 
