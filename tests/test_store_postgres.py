@@ -21,7 +21,8 @@ from veroscore.store.migrate import latest_version, migrations
 from veroscore.store.postgres import PostgresStore
 
 TABLES = ("sessions", "changes_queue", "pr_scores", "detection_results", "idempotency_keys",
-          "system_metrics", "audit_log", "schema_version")
+          "system_metrics", "audit_log", "schema_version", "finding_rule_daily",
+          "finding_folder_daily")
 UUID = "3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b"
 
 

@@ -20,6 +20,7 @@ import structlog
 
 from veroscore import __version__
 from veroscore.config import DECISIONS, Config, load_config
+from veroscore.dashboard.command import add_dashboard_commands
 from veroscore.detect.engine import detect
 from veroscore.diff import ChangeSet
 from veroscore.diff.git import GitRange, read_git_range
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     rescore.add_argument("--repo", help="OWNER/NAME (default: GITHUB_REPOSITORY)")
 
     _add_server_commands(commands)
+    add_dashboard_commands(commands, _Parser)
 
     history = commands.add_parser("history", help="list recorded scores, newest first")
     history.add_argument("--store", help="sqlite:///PATH (default: embedded store)")
@@ -319,10 +321,18 @@ def cmd_store(args: argparse.Namespace, trace_id: str) -> int:
     return EXIT_OK if result.ok else EXIT_ERROR
 
 
+def cmd_dashboard(args: argparse.Namespace, trace_id: str) -> int:
+    from veroscore.dashboard import command
+    location = command.store_location(args.store, default_store_url())
+    config = load_config(args.config).dashboard
+    run = command.serve if args.dashboard_command == "serve" else command.build
+    return run(args, location, config)
+
+
 _COMMANDS = {"score": cmd_score, "scan": cmd_scan, "history": cmd_history,
              "action": cmd_action, "rescore": cmd_rescore, "db": cmd_db,
              "session": cmd_sessions, "sessions": cmd_sessions, "health": cmd_health,
-             "store": cmd_store}
+             "store": cmd_store, "dashboard": cmd_dashboard}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from veroscore.dashboard.settings import DashboardConfig
 from veroscore.detect.suppression_policy import SuppressionPolicy
 from veroscore.errors import ConfigError
 from veroscore.session.settings import SessionSettings
@@ -156,6 +157,7 @@ class Config:
     these folders at the base commit instead of trusting the checkout."""
     session: SessionSettings = field(default_factory=SessionSettings)
     suppressions: SuppressionPolicy = field(default_factory=SuppressionPolicy)
+    dashboard: DashboardConfig = field(default_factory=DashboardConfig)
 
     def severity_for(self, rule_id: str, violation_type: str) -> str:
         """Per-rule override first, then the violation type's severity."""
