@@ -70,6 +70,11 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*+(?:[_.:-][a-z0-9]++)++$")
 """`service_role_token`, `auth.access-token`: a name, key or RPC, not a random secret."""
 _HASHED_PASSWORD = re.compile(r"^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\$2[aby]?\$|\$argon2)")
 _MIN_PASSWORD = 4
+_TOKEN_HINT = re.compile(r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|_live_|xox|hooks\.slack|"
+                         r"AIza|sk-|-----BEGIN|sb_secret_|://")
+"""A literal every TOKEN_PATTERNS regex needs: one search instead of eleven per line."""
+_MAY_HOLD_SECRET = re.compile(r"[=:]|password|eyJ|" + _TOKEN_HINT.pattern, re.IGNORECASE)
+"""Lines without any of these (blank lines, most code) cannot hold a finding."""
 
 
 def shannon_entropy(value: str) -> float:
@@ -89,6 +94,8 @@ class SecretsDetector:
                 continue
             lines = (changed.content or "").splitlines()
             for line_no, text in changed.added_lines.items():
+                if not _MAY_HOLD_SECRET.search(text):
+                    continue
                 following = lines[line_no] if line_no < len(lines) else ""
                 yield from self._line_findings(ctx, changed, line_no, f"{text}\n{following}")
 
@@ -96,7 +103,7 @@ class SecretsDetector:
                        text: str) -> Iterator[Finding]:
         found = False
         line = text.split("\n", 1)[0]
-        for pattern in TOKEN_PATTERNS:
+        for pattern in TOKEN_PATTERNS if _TOKEN_HINT.search(line) else ():
             match = pattern.regex.search(line)
             if pattern.rule_id == "secret-private-key" and match and \
                     not _KEY_BODY.search(text[match.end():]):
