@@ -44,7 +44,7 @@ DETECTOR_PATHS = ("src/app/page.tsx", "src/server/jobs.py", "supabase/migrations
 """One file per language family, each holding the shape, so every detector sees it."""
 
 
-def _detector(name: str) -> Callable[[str], object]:
+def _detector(name: str) -> Callable[[str], Callable[[], object]]:
     from veroscore.config import Config
     from veroscore.detect.base import DetectionContext
     from veroscore.detect.registry import python_detectors
@@ -53,31 +53,33 @@ def _detector(name: str) -> Callable[[str], object]:
 
     detector = next(d for d in python_detectors() if d.name == name)
 
-    def run(text: str) -> object:
+    def prepare(text: str) -> Callable[[], object]:
         files = tuple(ChangedFile(path=path, status=FileStatus.ADDED,
                                   language=language_of(path),
                                   added_lines=dict(enumerate(text.splitlines(), start=1)),
                                   content=text) for path in DETECTOR_PATHS)
-        ctx = DetectionContext(ChangeSet(files=files, repository="bench"), Config())
-        return list(detector.detect(ctx))
+        changes = ChangeSet(files=files, repository="bench")
+        return lambda: list(detector.detect(DetectionContext(changes, Config())))
 
-    return run
+    return prepare
 
 
-def _component(name: str) -> Callable[[str], object]:
-    """The function that reads PR text for component `name`."""
+def _component(name: str) -> Callable[[str], Callable[[], object]]:
+    """For component `name`: given the text, the call to time (the input is built first,
+    outside the timing)."""
     if name == "pipeline":
         from veroscore.pipeline import parse_pipeline
-        return lambda text: parse_pipeline("## Enforcement Pipeline Compliance\n" + text, 5)
+        return lambda text: lambda: parse_pipeline(
+            "## Enforcement Pipeline Compliance\n" + text, 5)
     if name == "redact":
         from veroscore.detect.secret_patterns import redact
-        return redact
+        return lambda text: lambda: redact(text)
     if name == "session":
         from veroscore.session import session_id_of
-        return lambda text: session_id_of("feature/x", text)
+        return lambda text: lambda: session_id_of("feature/x", text)
     if name == "markdown-escape":
         from veroscore.report.escape import markdown_code, markdown_text
-        return lambda text: (markdown_text(text), markdown_code(text))
+        return lambda text: lambda: (markdown_text(text), markdown_code(text))
     return _detector(name)
 
 
@@ -87,12 +89,11 @@ COMPONENTS = ("pipeline", "secrets", "tenant_ids", "dates", "rls_sql", "supabase
 
 def run_cell(component: str, shape: str, size: int) -> float:
     """Seconds `component` takes on `shape` at `size` characters (best of two)."""
-    function = _component(component)
-    text = SHAPES[shape](size)
+    call = _component(component)(SHAPES[shape](size))
     best = float("inf")
     for _ in range(2):
         start = time.perf_counter()
-        function(text)
+        call()
         best = min(best, time.perf_counter() - start)
     return best
 
