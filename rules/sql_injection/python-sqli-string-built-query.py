@@ -74,3 +74,9 @@ def django_raw(Model, RawSQL, qs, term):
     qs.extra(where=["name = %s"], params=[term])
     # ruleid: python-sqli-string-built-query
     Model.objects.filter(a=1).raw("SELECT * FROM t WHERE x = '" + term + "'")
+
+
+def paging(cur, page):
+    offset = int(page) * 50
+    # ok: python-sqli-string-built-query
+    cur.execute(f"SELECT * FROM orders LIMIT 50 OFFSET {offset}")

@@ -36,7 +36,7 @@ _CONSTRUCTOR = re.compile(
 _GATING = re.compile(
     r"(?<![=<>!-])[<>]=?(?![=>])|[!=]==?|\bif\b|\bwhile\b|\belif\b|\bassert\b|\?|"
     r"\b(?:isAfter|isBefore|isSameOrAfter|isSameOrBefore|isPast|isFuture)\b|"
-    r"\bnow\(\)|Date\.now|date\.today|timezone\.now|utcnow", re.IGNORECASE)
+    r"\bnow\(\)|Date\.now|date\.today|timezone\.now|utcnow")
 _DATA_PROPERTY = re.compile(r"(?:^|[{,(])[ \t]*+[\"']?[A-Za-z_$][\w$]*+[\"']?[ \t]*+[:=][ \t]*+$")
 """The constructor is the value of an object property or keyword argument."""
 _CONSTANT_BINDING = re.compile(
@@ -60,7 +60,7 @@ def is_data_path(path: str) -> bool:
 
 def date_rule(line: str) -> str | None:
     """The rule a line breaks, or None: a date literal that gates behaviour."""
-    if _COMMENT.match(line):
+    if ("19" not in line and "20" not in line) or _COMMENT.match(line):
         return None
     if _COMPARISON.search(line):
         return "date-literal-comparison"

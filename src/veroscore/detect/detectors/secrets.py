@@ -179,10 +179,12 @@ class SecretsDetector:
             return None
         name, value = match.group("name"), match.group("value").strip()
         leaf = name.rsplit(".", 1)[-1]
+        password = PASSWORD_WORD.search(leaf) is not None
         if not is_credential_name(leaf) or not_secret_name(leaf) or \
-                not _looks_like_value(value) or value.lower().startswith(("http", "/", "./")):
+                not _looks_like_value(value, password) or \
+                value.lower().startswith(("http", "/", "./")):
             return None
-        if PASSWORD_WORD.search(leaf):
+        if password:
             if len(value) >= _MIN_PASSWORD and not _HASHED_PASSWORD.match(value):
                 return ("secret-config-password",
                         f"Literal password assigned to '{name}' in a config file.")
@@ -198,7 +200,7 @@ class SecretsDetector:
         if match is None:
             return None
         value = match.group("value")
-        if not _looks_like_value(value) or _HASHED_PASSWORD.match(value):
+        if not _looks_like_value(value, password=True) or _HASHED_PASSWORD.match(value):
             return None
         return "secret-sql-password", "Literal password in a SQL role definition."
 
@@ -208,9 +210,15 @@ def not_secret_name(name: str) -> bool:
     return _NOT_SECRET_NAMES.search(_CAMEL_HUMP.sub("_", name).lower()) is not None
 
 
-def _looks_like_value(value: str) -> bool:
-    """Not a reference, placeholder, env-var name or identifier, and not a number."""
+def _looks_like_value(value: str, password: bool = False) -> bool:
+    """Not a reference, placeholder, env-var name or identifier, and not a number.
+
+    For a password a hyphenated word (`pg-local-7`) is a value; only a snake_case or dotted
+    name (`db_password`, `secrets.db`) reads as a reference to something else.
+    """
     value = value[:_LONGEST_TOKEN]
+    identifier = _IDENTIFIER.match(value) is not None and \
+        (not password or "_" in value or "." in value)
     return not (is_reference(value) or is_placeholder(value) or _EXAMPLE.search(value)
-                or _ENV_NAME.match(value) or _IDENTIFIER.match(value)
+                or _ENV_NAME.match(value) or identifier
                 or value.replace(".", "", 1).isdigit() or len(set(value)) < 3)

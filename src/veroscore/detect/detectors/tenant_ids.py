@@ -55,6 +55,8 @@ class TenantIdDetector:
 
 def bound_tenant_id(line: str) -> re.Match[str] | None:
     """The first non-nil UUID literal bound to a tenant/org/user id name on `line`."""
+    if len(line) < 36 or "-" not in line:
+        return None
     for pattern in (_BOUND, _FILTER):
         for match in pattern.finditer(line):
             if ID_NAME.search(match.group("name")) and not _NIL.match(match.group("uuid")):
