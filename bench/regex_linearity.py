@@ -140,7 +140,7 @@ def main() -> int:
                 elif before:
                     growth = f"{last / max(before, 1e-4):.1f}x"
                 if last is None or (before and last / max(before, 1e-4) >
-                                    3 * sizes[-1] / sizes[-2] and last > 0.05):
+                                    3 * sizes[-1] / sizes[-2] and last > 0.5):
                     slow += 1
             print(f"{component:<16} {shape:<15}{cells} {growth:>8} {expected:>8}", flush=True)
     print(f"\n{slow} cell(s) grow faster than linear (more than 3x the size ratio, or a "
