@@ -63,3 +63,16 @@ export async function notSql(http: any, cache: Map<string, string>, params: URLS
   // ruleid: js-sqli-string-built-query
   await this.repo.query(`SELECT * FROM posts WHERE slug = '${id}'`);
 }
+
+export async function httpClients(client: any, api: any, db: any, kv: any, id: string) {
+  // ok: js-sqli-string-built-query
+  await client.get(`/users/${id}`);
+  // ok: js-sqli-string-built-query
+  await api.get("/users/" + id);
+  // ok: js-sqli-string-built-query
+  await kv.get(`session:${id}`);
+  // ruleid: js-sqli-string-built-query
+  await db.get(`SELECT * FROM users WHERE id = ${id}`);
+  // ruleid: js-sqli-string-built-query
+  db.run("DELETE FROM sessions WHERE user_id = " + id);
+}
