@@ -84,3 +84,50 @@ def test_repository_pr_template_carries_the_rendered_section() -> None:
     empty = render_template("pipeline_section.md.j2", checks=REQUIRED_CHECKS)
     assert committed.endswith(empty)
     assert not parse_pipeline(committed, 5).complete
+
+
+# --- hostile descriptions: results on pathological input (time is measured in bench/) ---
+
+def test_heading_with_a_long_run_of_spaces_is_parsed() -> None:
+    """`# a<100k spaces>b` made the old heading regex backtrack cubically."""
+    text = "# a" + " " * 100_000 + "b\n\n" + SEED_FORMAT
+    assert parse_pipeline(text, 5).complete
+    title = "## Enforcement Pipeline Compliance" + " " * 100_000 + "##\n"
+    assert parse_pipeline(SEED_FORMAT.replace("## Enforcement Pipeline Compliance\n", title),
+                          5).complete
+
+
+def test_a_one_megabyte_description_of_repeated_separators_is_judged() -> None:
+    noise = "Step 1" + ": a" * 350_000 + "!\n"
+    status = parse_pipeline("## Enforcement Pipeline Compliance\n" + noise, 5)
+    assert status.present and not status.complete
+    assert "Step 1: Search & Discovery is missing" in status.missing
+
+
+@pytest.mark.parametrize("noise", [
+    " \n" * 500_000,
+    "- a" + " " * 1_000_000 + "b\n",
+    "(" * 1_000_000 + ": pass\n",
+    "→ RLS/tenant isolation" + " " * 100_000 + "\n",
+    "**" * 500_000 + "\n",
+])
+def test_pathological_noise_inside_a_complete_section_changes_nothing(noise: str) -> None:
+    text = SEED_FORMAT.replace("**Step 4:", noise + "**Step 4:")
+    status = parse_pipeline(text, 5)
+    assert (status.complete, status.missing) == (True, ())
+
+
+def test_step_status_is_the_text_after_the_last_separator_before_a_parenthesis() -> None:
+    text = SEED_FORMAT.replace("**Step 2: Pattern Analysis** — Completed",
+                               "Step 2 - Pattern Analysis: done (see notes: all - fine)")
+    assert parse_pipeline(text, 5).complete
+    text = SEED_FORMAT.replace("**Step 2: Pattern Analysis** — Completed",
+                               "Step 2: Pattern Analysis — In progress (50%)")
+    assert "Step 2: Pattern Analysis is not marked Completed (found 'in progress')" in \
+        parse_pipeline(text, 5).missing
+
+
+def test_check_names_drop_parenthesised_notes_even_unclosed_ones() -> None:
+    text = SEED_FORMAT.replace("→ Error resilience (no silent failures): Pass",
+                               "→ Error resilience (no silent (failures): Pass")
+    assert parse_pipeline(text, 5).complete

@@ -18,3 +18,11 @@ async def get_order(order_id: str, trace_id: str):
 def helper():
     # ok: python-handler-log-without-trace-id
     log.info("not a handler")
+
+
+@app.post("/orders")
+async def create_order(request, structlog):
+    structlog.contextvars.bind_contextvars(trace_id=request.headers["x-trace-id"])
+    # ok: python-handler-log-without-trace-id
+    log.info("creating order")
+    return {}

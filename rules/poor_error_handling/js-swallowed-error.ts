@@ -14,4 +14,10 @@ export async function sync(api: any, logger: any) {
     logger.error({ e }, "push failed");
     throw e;
   }
+  // ok: js-swallowed-error
+  try {
+    localStorage.setItem("seen", "1");
+  } catch {
+    // private mode: storage is optional here
+  }
 }

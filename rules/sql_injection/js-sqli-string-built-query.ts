@@ -23,3 +23,56 @@ export async function likeSearch(db: any, term: string) {
   // ruleid: js-sqli-string-built-query
   return db.query(sql);
 }
+
+const TABLE = "users";
+
+export async function notSql(http: any, cache: Map<string, string>, params: URLSearchParams,
+                             queryClient: any, db: any, sequelize: any, id: string, ids: string[],
+                             limit: string, util: any, sql: any, req: any) {
+  // ok: js-sqli-string-built-query
+  await http.get(`/api/users/${id}`);
+  // ok: js-sqli-string-built-query
+  cache.get(`user:${id}`);
+  // ok: js-sqli-string-built-query
+  params.get("q" + id);
+  // ok: js-sqli-string-built-query
+  queryClient.query(`users-${id}`);
+  // ok: js-sqli-string-built-query
+  await db.query(`SELECT * FROM ${TABLE} WHERE id = $1`, [id]);
+  const n = parseInt(limit, 10);
+  // ok: js-sqli-string-built-query
+  await db.query(`SELECT * FROM users LIMIT ${n}`);
+  // ok: js-sqli-string-built-query
+  await db.query(`SELECT * FROM users LIMIT ${Number(limit)}`);
+  const placeholders = ids.map((_, i) => `$${i + 1}`).join(", ");
+  // ok: js-sqli-string-built-query
+  await db.query(`SELECT * FROM users WHERE id IN (${placeholders})`, ids);
+  // ok: js-sqli-string-built-query
+  await sequelize.query("SELECT * FROM users WHERE id = :id", { replacements: { id } });
+  // ok: js-sqli-string-built-query
+  await db.query(sql`SELECT * FROM users WHERE id = ${id}`);
+  // ruleid: js-sqli-string-built-query
+  await db.query({ sql: `SELECT * FROM users WHERE name = '${req.query.name}'`, timeout: 1000 });
+  // ruleid: js-sqli-string-built-query
+  await db.query({ text: "SELECT * FROM users WHERE name = '" + id + "'" });
+  const q = util.format("SELECT * FROM users WHERE name = '%s'", req.body.name);
+  // ruleid: js-sqli-string-built-query
+  await db.query(q);
+  // ruleid: js-sqli-string-built-query
+  await sequelize.query(`SELECT * FROM posts WHERE slug = '${id}'`);
+  // ruleid: js-sqli-string-built-query
+  await this.repo.query(`SELECT * FROM posts WHERE slug = '${id}'`);
+}
+
+export async function httpClients(client: any, api: any, db: any, kv: any, id: string) {
+  // ok: js-sqli-string-built-query
+  await client.get(`/users/${id}`);
+  // ok: js-sqli-string-built-query
+  await api.get("/users/" + id);
+  // ok: js-sqli-string-built-query
+  await kv.get(`session:${id}`);
+  // ruleid: js-sqli-string-built-query
+  await db.get(`SELECT * FROM users WHERE id = ${id}`);
+  // ruleid: js-sqli-string-built-query
+  db.run("DELETE FROM sessions WHERE user_id = " + id);
+}

@@ -28,3 +28,55 @@ def more(session, cur, term, uid):
     session.execute(text(f"SELECT * FROM accounts WHERE id = {uid}"))
     # ok: python-sqli-string-built-query
     session.execute(text("SELECT * FROM accounts WHERE id = :id"), {"id": uid})
+
+
+TABLE = "users"
+
+
+def constants_and_casts(cur, uid, limit, ids, request, requests, cache):
+    # ok: python-sqli-string-built-query
+    cur.execute(f"SELECT * FROM {TABLE} WHERE id = %s", (uid,))
+    col = "name"
+    # ok: python-sqli-string-built-query
+    cur.execute(f"SELECT {col} FROM users")
+    # ok: python-sqli-string-built-query
+    cur.execute(f"SELECT * FROM users LIMIT {int(limit)}")
+    lim = int(limit)
+    # ok: python-sqli-string-built-query
+    cur.execute(f"SELECT * FROM users LIMIT {lim}")
+    # ok: python-sqli-string-built-query
+    cur.execute("SELECT * FROM t WHERE a = %s" % 10)
+    placeholders = ", ".join(["%s"] * len(ids))
+    # ok: python-sqli-string-built-query
+    cur.execute(f"SELECT * FROM t WHERE id IN ({placeholders})", ids)
+    base = "SELECT * FROM t"
+    where = " WHERE a = 1" if limit else ""
+    # ok: python-sqli-string-built-query
+    cur.execute(base + where)
+    # ok: python-sqli-string-built-query
+    requests.get(f"https://api.example.com/users/{uid}")
+    # ok: python-sqli-string-built-query
+    cache.get(f"user:{uid}")
+    # ok: python-sqli-string-built-query
+    request.query(f"name={uid}")
+    # ruleid: python-sqli-string-built-query
+    cur.execute(f"SELECT * FROM users WHERE name = '{request.args['name']}'")
+    # ruleid: python-sqli-string-built-query
+    cur.execute("SELECT * FROM t WHERE a = '%s' AND b = %s" % (uid, 1))
+
+
+def django_raw(Model, RawSQL, qs, term):
+    # ruleid: python-sqli-string-built-query
+    qs.annotate(x=RawSQL(f"SELECT 1 WHERE name = '{term}'", ()))
+    # ruleid: python-sqli-string-built-query
+    qs.extra(where=[f"name = '{term}'"])
+    # ok: python-sqli-string-built-query
+    qs.extra(where=["name = %s"], params=[term])
+    # ruleid: python-sqli-string-built-query
+    Model.objects.filter(a=1).raw("SELECT * FROM t WHERE x = '" + term + "'")
+
+
+def paging(cur, page):
+    offset = int(page) * 50
+    # ok: python-sqli-string-built-query
+    cur.execute(f"SELECT * FROM orders LIMIT 50 OFFSET {offset}")

@@ -1,3 +1,8 @@
+import DOMPurify from "dompurify";
+import { marked } from "marked";
+
+const ICONS = { check: "<svg>check</svg>" };
+
 function show(el, comment, params, $) {
   // ruleid: dom-html-sink
   el.innerHTML = comment.body;
@@ -28,3 +33,46 @@ function show(el, comment, params, $) {
   // ok: dom-html-sink
   el.append(node);
 }
+
+function flows(el, comment, source, sanitizer) {
+  const clean = DOMPurify.sanitize(comment.body);
+  // ok: dom-html-sink
+  el.innerHTML = clean;
+  const safeRow = "<li>" + escapeHtml(comment.title) + "</li>";
+  // ok: dom-html-sink
+  el.innerHTML = safeRow;
+  const row = "<li>" + comment.title + "</li>";
+  // ruleid: dom-html-sink
+  el.innerHTML = row;
+  // ruleid: dom-html-sink
+  el.innerHTML = marked(source);
+  const label = "<b>Saved</b>";
+  // ok: dom-html-sink
+  el.innerHTML = `<p>${label}</p>`;
+  // ok: dom-html-sink
+  el.innerHTML = ICONS.check;
+  const count = comment.replies.length;
+  // ok: dom-html-sink
+  el.innerHTML = `<span>${count}</span>`;
+  const li = document.createElement("li");
+  // ok: dom-html-sink
+  $(".list").append(li);
+  // ruleid: dom-html-sink
+  $(".list").append("<li>" + comment.title + "</li>");
+  // ruleid: dom-html-sink
+  return sanitizer.bypassSecurityTrustHtml(comment.body);
+}
+
+class Widget {
+  render() {
+    // ruleid: dom-html-sink
+    this.el.innerHTML = this.props.html;
+    // ok: dom-html-sink
+    this.el.innerHTML = DOMPurify.sanitize(this.props.html);
+  }
+}
+
+const arrow = (el, text) => {
+  // ruleid: dom-html-sink
+  el.innerHTML = text;
+};

@@ -20,3 +20,32 @@ export function Constant() {
   // ok: react-dangerously-set-inner-html
   return <p dangerouslySetInnerHTML={{ __html: "<b>static</b>" }} />;
 }
+
+const FOOTER = "<small>&copy; VeroField</small>";
+
+export function Footer() {
+  // ok: react-dangerously-set-inner-html
+  return <footer dangerouslySetInnerHTML={{ __html: FOOTER }} />;
+}
+
+export function Cleaned({ html }: { html: string }) {
+  const clean = DOMPurify.sanitize(html);
+  // ok: react-dangerously-set-inner-html
+  return <div dangerouslySetInnerHTML={{ __html: clean }} />;
+}
+
+export function Markdown({ source }: { source: string }) {
+  const rendered = marked(source);
+  // ruleid: react-dangerously-set-inner-html
+  return <article dangerouslySetInnerHTML={{ __html: rendered }} />;
+}
+
+export function Wrapped(props: { title: string }) {
+  // ruleid: react-dangerously-set-inner-html
+  return <h1 dangerouslySetInnerHTML={{ __html: `<b>${props.title}</b>` }} />;
+}
+
+export function JsonLd({ data }: { data: object }) {
+  // ok: react-dangerously-set-inner-html
+  return <script dangerouslySetInnerHTML={{ __html: "{}" }} />;
+}

@@ -4,6 +4,11 @@ The section (rendered for authors by `templates/pipeline_section.md.j2`) lists f
 with a status and, under step 3, the required checks with Pass / Fail / N/A. It is
 complete when every step is marked done, every required check is present and passing,
 and nothing says Fail. `missing` names each gap in words an author can act on.
+
+The description is written by the PR author, so nothing here may backtrack: every regular
+expression is anchored or possessive, and the parts that a regex would have to guess
+(heading ends, a step's status, a check's name) are cut with string methods, one pass
+per line. The time is linear in the size of the description (bench/regex_linearity.py).
 """
 
 from __future__ import annotations
@@ -29,11 +34,12 @@ REQUIRED_CHECKS = (
 DONE_STATUSES = frozenset({"completed", "complete", "done", "pass", "passed", "yes", "✅"})
 PASSING_CHECKS = frozenset({"pass", "passed", "n/a", "na", "not applicable", "yes", "✅"})
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
-_STEP = re.compile(r"step\s*(?P<n>[1-5])\b[^\n]*?(?:[—–:-]|\*\*)\s*(?P<status>[A-Za-z/✅❌ ]+?)"
-                   r"\s*(?:\(|$)", re.IGNORECASE | re.MULTILINE)
-_CHECK_LINE = re.compile(r"^\s*(?:[-*→>]|\d+\.)?\s*(?:\[[ xX]\]\s*)?(?P<name>[^:\n]+?)\s*:\s*"
-                         r"(?P<status>[^\n]*?)\s*$", re.MULTILINE)
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?=[^\n])", re.MULTILINE)
+"""An ATX heading opener; the title is the rest of its line (see `_heading_title`)."""
+_STEP = re.compile(r"step\s*+(?P<n>[1-5])\b", re.IGNORECASE)
+_STEP_SEPARATORS = ("—", "–", ":", "-", "**")
+_STATUS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/✅❌ ")
+_LIST_MARKER = re.compile(r"[ \t]*+(?:[-*→>]|\d++\.)?[ \t]*+(?:\[[ xX]\][ \t]*+)?")
 _FAIL = re.compile(r"\bfail(?:ed)?\b|❌", re.IGNORECASE)
 
 
@@ -45,13 +51,22 @@ class PipelineStatus:
     missing: tuple[str, ...]
 
 
+def _heading_title(description: str, start: int) -> str:
+    """The heading's text: the rest of its line without the closing `#`s and spaces."""
+    end = description.find("\n", start)
+    line = description[start:] if end < 0 else description[start:end]
+    return line.strip().rstrip("#").rstrip()
+
+
 def _section(description: str) -> str | None:
     """The text under the section heading, up to the next heading of any level."""
     headings = list(_HEADING.finditer(description))
     for index, heading in enumerate(headings):
-        if SECTION_TITLE.lower() in heading.group("title").lower():
+        if SECTION_TITLE.lower() in _heading_title(description, heading.end()).lower():
+            line_end = description.find("\n", heading.end())
+            body_start = len(description) if line_end < 0 else line_end
             end = headings[index + 1].start() if index + 1 < len(headings) else len(description)
-            return description[heading.end():end]
+            return description[body_start:end]
     return None
 
 
@@ -59,21 +74,67 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9+/]", "", text.lower())
 
 
+def _without_parentheses(text: str) -> str:
+    """`name (note)` -> `name `: each `(` up to the next `)`, as `\\(.*?\\)` would, in one pass."""
+    kept: list[str] = []
+    position = 0
+    while True:
+        opening = text.find("(", position)
+        closing = text.find(")", opening + 1) if opening >= 0 else -1
+        if closing < 0:
+            kept.append(text[position:])
+            return "".join(kept)
+        kept.append(text[position:opening])
+        position = closing + 1
+
+
+def _status_after(rest: str) -> str | None:
+    """The status a step line gives after its separator: letters up to `(` or the end.
+
+    A status holds no separator, so within each stretch before a `(` only the last
+    separator can introduce it; the first stretch where it does wins.
+    """
+    for stretch in rest.split("("):
+        cut = max((stretch.rfind(sep) + len(sep) if sep in stretch else -1)
+                  for sep in _STEP_SEPARATORS)
+        if cut < 0:
+            continue
+        candidate = stretch[cut:]
+        status = candidate.strip()
+        if status and all(char in _STATUS_CHARS for char in status):
+            return status.lower()
+        if not status and " " in candidate:
+            return ""
+    return None
+
+
 def _step_statuses(section: str) -> dict[int, str]:
     statuses: dict[int, str] = {}
-    for match in _STEP.finditer(section.replace("**", " ** ")):
-        statuses.setdefault(int(match.group("n")), match.group("status").strip().lower())
+    text = section.replace("**", " ** ")
+    for match in _STEP.finditer(text):
+        line_end = text.find("\n", match.end())
+        status = _status_after(text[match.end():] if line_end < 0
+                               else text[match.end():line_end])
+        if status is not None:
+            statuses.setdefault(int(match.group("n")), status)
     return statuses
 
 
 def _check_statuses(section: str) -> dict[str, str]:
     wanted = {_normalise(name): name for name in REQUIRED_CHECKS}
     found: dict[str, str] = {}
-    for match in _CHECK_LINE.finditer(section):
-        key = _normalise(re.sub(r"\(.*?\)", "", match.group("name")))
-        for normalised, name in wanted.items():
+    for line in section.split("\n"):
+        if ":" not in line:
+            continue
+        marker = _LIST_MARKER.match(line)
+        rest = line[marker.end():] if marker else line
+        name, colon, status = rest.partition(":")
+        if not colon or not name.strip():
+            continue
+        key = _normalise(_without_parentheses(name))
+        for normalised, check in wanted.items():
             if key.startswith(normalised):
-                found[name] = match.group("status").strip().lower()
+                found[check] = status.strip().lower()
     return found
 
 
@@ -98,7 +159,8 @@ def parse_pipeline(description: str, bonus: float) -> PipelineStatus:
             missing.append(f"required check '{name}' is missing")
         elif status.split()[0].rstrip(".,") not in PASSING_CHECKS and status not in PASSING_CHECKS:
             missing.append(f"required check '{name}' is '{status}', not Pass")
-    fails = [line.strip() for line in section.splitlines() if _FAIL.search(line)]
+    fails = [line.strip() for line in section.splitlines() if _FAIL.search(line)] \
+        if _FAIL.search(section) else []
     missing += [f"'Fail' reported: {line[:80]}" for line in fails
                 if not any(_normalise(name) in _normalise(line) for name in REQUIRED_CHECKS)]
     complete = not missing

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 _BRANCH = re.compile(r"^auto-pr-(?P<id>[A-Za-z0-9._-]{1,100})$")
-_LINE = re.compile(r"^\s*(?:\*\*)?Session(?:\*\*)?\s*:\s*`?(?P<id>[A-Za-z0-9._-]{1,100})`?\s*$",
-                   re.IGNORECASE | re.MULTILINE)
+_LINE = re.compile(r"^[ \t]*(?:\*\*)?Session(?:\*\*)?[ \t]*:[ \t]*`?(?P<id>[A-Za-z0-9._-]{1,100})`?"
+                   r"[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
 def session_id_of(head_ref: str, description: str) -> str | None:

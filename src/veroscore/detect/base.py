@@ -14,6 +14,7 @@ from veroscore.detect.secret_patterns import redact
 from veroscore.diff import ChangedFile, ChangeSet
 
 MAX_SNIPPET = 200
+REDACT_WINDOW = 4096
 
 
 def _translate(glob: str) -> str:
@@ -90,6 +91,12 @@ class DetectionContext:
         return frozenset(f.path for f in self.changes.files
                          if matches_any(f.path, self.config.test_patterns))
 
+    @cached_property
+    def _lines(self) -> dict[str, list[str]]:
+        """Each file's lines, split once: a file with a finding on every line must not be
+        split again for every finding."""
+        return {}
+
     def is_excluded(self, path: str) -> bool:
         return path in self._excluded
 
@@ -109,19 +116,29 @@ class DetectionContext:
             message=message,
             path=changed.path,
             line=line,
-            snippet=snippet_at(changed, line),
+            snippet=snippet_at(changed, line, self._lines),
             suggested_fix=suggested_fix,
             penalty=self.config.penalty_for(violation_type),
         )
 
 
-def snippet_at(changed: ChangedFile, line: int | None) -> str:
-    """The redacted, trimmed source line (empty for file-level findings)."""
+def snippet_at(changed: ChangedFile, line: int | None,
+               cache: dict[str, list[str]] | None = None) -> str:
+    """The redacted, trimmed source line (empty for file-level findings).
+
+    Only the start of a long line is redacted (a window well past the snippet's length,
+    so a token cut by the snippet's end is still recognised whole): a 1 MB line with a
+    finding costs a few kilobytes of redaction, not a megabyte per finding.
+    """
     if line is None or changed.content is None:
         return ""
-    lines = changed.content.splitlines()
+    lines = cache.get(changed.path) if cache is not None else None
+    if lines is None:
+        lines = changed.content.splitlines()
+        if cache is not None:
+            cache[changed.path] = lines
     text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-    return redact(text)[:MAX_SNIPPET]
+    return redact(text[:REDACT_WINDOW])[:MAX_SNIPPET]
 
 
 class Detector(Protocol):

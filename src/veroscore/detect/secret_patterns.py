@@ -35,31 +35,90 @@ TOKEN_PATTERNS: tuple[TokenPattern, ...] = (
     TokenPattern("secret-google-api-key", "Google API key",
                  re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
     TokenPattern("secret-openai-key", "OpenAI-style API key",
-                 re.compile(r"\bsk-(?:proj-|svcacct-|admin-|ant-api\d\d-)?[A-Za-z0-9_-]{40,}\b")),
+                 re.compile(r"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|ant-api\d\d-)?"
+                            r"[A-Za-z0-9_-]{40,}\b")),
     TokenPattern("secret-private-key", "private key block",
                  re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY"
                             r"(?: BLOCK)?-----")),
     TokenPattern("secret-supabase-secret-key", "Supabase secret key",
-                 re.compile(r"\bsb_secret_[A-Za-z0-9_-]{20,}\b")),
+                 re.compile(r"(?<![A-Za-z0-9_-])sb_secret_[A-Za-z0-9_-]{20,}\b")),
     TokenPattern("secret-database-url-password", "database URL with a password",
                  re.compile(r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|"
                             r"amqps?)://[^\s:/@'\"]+:(?P<password>[^\s@'\"/]{3,})@[^\s'\"]+")),
 )
 
-JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+"""Starts only where a token can start, so a long run of `eyJ-eyJ-…` is scanned once."""
 
 REDACTED = "[REDACTED]"
 
-CREDENTIAL_NAME = (r"(?:[A-Za-z0-9_]*(?:password|passwd|pwd|secret|api_?key|apikey|access_?key|"
-                   r"auth_?token|access_?token|refresh_?token|private_?key|client_?secret|"
-                   r"service_?role_?key|token|credentials?)[A-Za-z0-9_]*)")
+CREDENTIAL_WORD = re.compile(
+    r"password|passwd|pwd|(?<![a-z])pass(?![a-z])|secret|api_?key|apikey|access_?key|"
+    r"auth_?token|access_?token|"
+    r"refresh_?token|private_?key|client_?secret|service_?role_?key|token|credentials?",
+    re.IGNORECASE)
+"""A word in a name that says the value is a credential (checked on the whole name)."""
+PASSWORD_WORD = re.compile(r"password|passwd|pwd|^pass$|_pass$|^pass_", re.IGNORECASE)
+
 CREDENTIAL_ASSIGNMENT = re.compile(
-    r"(?P<name>" + CREDENTIAL_NAME + r")[\"']?\s*(?::|=|:=|=>)\s*[rbf]?(?P<quote>[\"'`])"
-    r"(?P<value>[^\"'`\s]{8,})(?P=quote)", re.IGNORECASE)
+    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z0-9_]++)[\"']?\s*+(?::|=|:=|=>)\s*+[rbfRBF]?"
+    r"(?P<quote>[\"'`])(?P<value>[^\"'`\s]{8,})(?P=quote)")
+"""`name = "value"`: the name is taken whole (possessive, so a long word is read once) and
+must contain a CREDENTIAL_WORD; `is_credential_name` checks that."""
+
+CONFIG_ASSIGNMENT = re.compile(
+    r"^[ \t]*+(?:export[ \t]++)?(?P<name>[A-Za-z0-9_.-]++)[ \t]*+[:=][ \t]*+"
+    r"(?P<value>[^\s\"'#`{\[][^\s#]*+)[ \t]*+(?:#.*)?$")
+"""An unquoted value in a dotenv, YAML, TOML, INI or properties file: `KEY=value`,
+`key: value`; a quoted value is CREDENTIAL_ASSIGNMENT's."""
+
+CONFIG_QUOTED = re.compile(
+    r"^[ \t]*+(?:export[ \t]++)?[\"']?(?P<name>[A-Za-z0-9_.-]++)[\"']?[ \t]*+[:=][ \t]*+"
+    r"(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})(?P=quote)")
+"""A quoted value of any length in a config file (short passwords count there)."""
+
+SQL_PASSWORD = re.compile(
+    r"\bPASSWORD[ \t]++'(?P<value>[^'\n]{1,200})'", re.IGNORECASE)
+"""`CREATE ROLE … PASSWORD '…'`, `ALTER USER … WITH [ENCRYPTED] PASSWORD '…'`."""
+
+_REFERENCE = re.compile(
+    r"\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|<%|%\(\w*\)s|^%[A-Za-z_]\w*%$|\benv\(|"
+    r"\bgetenv\b|process\.env|import\.meta\.env|os\.environ|\bENV\[|\bsecrets\.|"
+    r"^(?:vault|op|ssm|secretsmanager|sm|arn|awssecret|gcp|azure-keyvault)[:+]|"
+    r"^!(?:Ref|Sub|GetAtt|ImportValue)\b|^\[[A-Z_]+\]$", re.IGNORECASE)
+"""A reference to a value kept elsewhere: `${VAR}`, `$VAR`, `env(VAR)`, `${{ secrets.X }}`,
+`process.env.X`, `os.environ[...]`, `%(VAR)s`, `%VAR%`, `{{ var }}`, vault/SSM URIs."""
+
+_PLACEHOLDER = re.compile(
+    r"^(?:\*+|x+|\.+|-+|_+|0+|1234\d*|12345678\d*|null|none|nil|undefined|true|false|"
+    r"password\d*|passwd|pass|secret|changeme|change_me|changeit|example|test|testing|dummy|"
+    r"placeholder|redacted|default|admin|root|postgres|mysql|guest|user|username|todo|tbd|"
+    r"empty|string|str|value|<[^>]*+>|\{[^}]*+\}|\[[^\]]*+\])$|"
+    r"^your[_-]|example|sample|dummy|placeholder|changeme|change[_-]?me|replace[_-]?(?:me|with)|"
+    r"fixme|xxxx|<|\.\.\.|_here$|-here$|^fake|^mock|^test[_-]|redacted|^\*{3}",
+    re.IGNORECASE)
+"""A value that says it is not the real one: `changeme`, `<your-key>`, `xxx`,
+`your_password_here`, `example`, `***`, the usual default passwords of local databases."""
 
 _PLACEHOLDER_PASSWORDS = re.compile(
     r"^(?:\$\{?\w+\}?|<[^>]*>|\*+|x+|password|passwd|pass|secret|changeme|example|"
     r"your[_-]?password|postgres|user|\{[^}]*\}|%\(?\w*\)?s?)$", re.IGNORECASE)
+
+
+def is_credential_name(name: str) -> bool:
+    """True when an identifier or key says its value is a credential."""
+    return CREDENTIAL_WORD.search(name) is not None
+
+
+def is_reference(value: str) -> bool:
+    """`${VAR}`, `env(VAR)`, `${{ secrets.X }}`, `process.env.X` and friends: the value lives
+    elsewhere, so the line leaks nothing."""
+    return _REFERENCE.search(value) is not None
+
+
+def is_placeholder(value: str) -> bool:
+    """`changeme`, `<your-key>`, `xxx`, `your_password_here`: documentation, not a secret."""
+    return _PLACEHOLDER.search(value) is not None
 
 
 def jwt_claims(token: str) -> dict[str, object]:
@@ -123,7 +182,8 @@ def _redact_url_password(match: re.Match[str]) -> str:
 
 
 def _redact_assignment(match: re.Match[str]) -> str:
-    if match.group("value").startswith(("${", "process.env", "os.environ")):
+    if not is_credential_name(match.group("name")) or \
+            match.group("value").startswith(("${", "process.env", "os.environ")):
         return match.group(0)
     start, end = match.span("value")
     whole, offset = match.group(0), match.start()

@@ -2,8 +2,17 @@
 
 Supabase's legacy keys are JWTs whose `role` claim says what they are: `service_role`
 bypasses RLS (critical), `anon` is public by design (no finding). The new `sb_secret_`
-keys are secret, `sb_publishable_` keys are not. Environment lookups, placeholders,
-documented example keys and hashes are not findings.
+keys are secret, `sb_publishable_` keys are not. Provider tokens are critical wherever
+they appear.
+
+Credential-named values are judged by what they are, not by the name alone: references
+(`${VAR}`, `env(VAR)`, `${{ secrets.X }}`, `process.env.X`, `os.environ[...]`, `%(VAR)s`),
+placeholders (`changeme`, `<your-key>`, `xxx`), env-var names and identifiers
+(`SUPABASE_SERVICE_ROLE_KEY`, `get_service_role_token`) and hashes are not findings. In
+config files (dotenv, YAML, TOML, INI, properties) unquoted values count too, and a
+literal password of any length is reported; so is a `PASSWORD '…'` clause in SQL. These
+name-based findings are `high` (a person looks), never a block on their own; example and
+template files (`.env.example`, `*.sample`) and docs hold examples by design.
 """
 
 from __future__ import annotations
@@ -16,10 +25,17 @@ from collections.abc import Iterator
 from veroscore.detect.base import DetectionContext
 from veroscore.detect.finding import Finding
 from veroscore.detect.secret_patterns import (
+    CONFIG_ASSIGNMENT,
+    CONFIG_QUOTED,
     CREDENTIAL_ASSIGNMENT,
     JWT,
+    PASSWORD_WORD,
+    SQL_PASSWORD,
     TOKEN_PATTERNS,
+    is_credential_name,
+    is_placeholder,
     is_placeholder_password,
+    is_reference,
     jwt_claims,
 )
 from veroscore.diff import ChangedFile
@@ -30,9 +46,40 @@ _KEY_BODY = re.compile(r"^(?:\\n|\s)*[A-Za-z0-9+/=]{40,}")
 """A PEM header counts only with key material after it (a header alone is a format string)."""
 _EXAMPLE = re.compile(r"example|dummy|placeholder|sample|fake|xxxx|your[_-]|<|changeme|"
                       r"redacted|0123456789|abcdefgh", re.IGNORECASE)
-_NOT_SECRET_NAMES = re.compile(r"hash|digest|checksum|sha\d*|md5|etag|fingerprint|_url$|"
-                               r"_path$|_file$|_name$|_id$|_type$|_header$|_field$|_env$|"
-                               r"_key_name|tokenizer|token_count|max_tokens", re.IGNORECASE)
+_NOT_SECRET_NAMES = re.compile(
+    r"hash|digest|checksum|(?:^|_)sha(?:\d+|_|$)|md5|etag|fingerprint|tokenizer|"
+    r"token_?count|max_?tokens|"
+    r"(?:^|_)(?:url|uri|path|file|name|id|type|header|field|env|var|"
+    r"key_name|length|len|min|max|timeout|ttl|expiry|expires|expiration|policy|column|prefix|"
+    r"param|enabled|required|rotation|reset|strength|regex|pattern|hint|label|placeholder|mode|"
+    r"method|provider|endpoint|dir|store|version|count|size|limit|format|file_?path|ref|"
+    r"secret_?ref|key_?ref|input|template|validator|confirm(?:ation)?|changed|set|"
+    r"updated_at|at)$")
+"""Names of things about a credential (its URL, length, env var, policy), not the
+credential; matched on the snake_case form of the name (`not_secret_name`)."""
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CONFIG_FILE = re.compile(r"(?:^|/)(?:\.env[^/]*|[^/]*\.(?:ya?ml|toml|ini|cfg|conf|"
+                          r"properties|env))$", re.IGNORECASE)
+_EXAMPLE_FILE = re.compile(r"(?:example|sample|template|dist)s?(?:\.[^/]*)?$|"
+                           r"(?:^|/)docs?/", re.IGNORECASE)
+"""`.env.example`, `config.sample.yml`, `app.dist.ini`, `docs/`: example values by design."""
+_DOC_LANGUAGES = frozenset({"markdown", "text"})
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)++$")
+"""`SUPABASE_SERVICE_ROLE_KEY` as a value names an environment variable."""
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*+(?:[_.:-][a-z0-9]++)++$")
+"""`service_role_token`, `auth.access-token`: a name, key or RPC, not a random secret."""
+_HASHED_PASSWORD = re.compile(r"^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\$2[aby]?\$|\$argon2)")
+_MIN_PASSWORD = 4
+_LONGEST_TOKEN = 512
+"""Provider tokens are shorter; a longer run is judged by its start (linear, and bounded)."""
+_TOKEN_HINT = re.compile(r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|_live_|xox|hooks\.slack|"
+                         r"AIza|sk-|-----BEGIN|sb_secret_|://")
+"""A literal every TOKEN_PATTERNS regex needs: one search instead of eleven per line."""
+def may_hold_secret(line: str) -> bool:
+    """False for lines that cannot hold a finding (blank lines, most code): plain substring
+    tests first, one case-sensitive search last, so each line costs about a microsecond."""
+    return ("=" in line or ":" in line or "eyJ" in line or "assword" in line
+            or "ASSWORD" in line or _TOKEN_HINT.search(line) is not None)
 
 
 def shannon_entropy(value: str) -> float:
@@ -50,8 +97,12 @@ class SecretsDetector:
         for changed in ctx.files():
             if ctx.is_test(changed.path) and not ctx.config.scan_tests:
                 continue
+            if not may_hold_secret(changed.content or ""):
+                continue
             lines = (changed.content or "").splitlines()
             for line_no, text in changed.added_lines.items():
+                if not may_hold_secret(text):
+                    continue
                 following = lines[line_no] if line_no < len(lines) else ""
                 yield from self._line_findings(ctx, changed, line_no, f"{text}\n{following}")
 
@@ -59,7 +110,7 @@ class SecretsDetector:
                        text: str) -> Iterator[Finding]:
         found = False
         line = text.split("\n", 1)[0]
-        for pattern in TOKEN_PATTERNS:
+        for pattern in TOKEN_PATTERNS if _TOKEN_HINT.search(line) else ():
             match = pattern.regex.search(line)
             if pattern.rule_id == "secret-private-key" and match and \
                     not _KEY_BODY.search(text[match.end():]):
@@ -86,25 +137,88 @@ class SecretsDetector:
 
     @staticmethod
     def _is_benign_token(rule_id: str, match: re.Match[str]) -> bool:
-        token = match.group(0)
+        token = match.group(0)[:_LONGEST_TOKEN]
         if rule_id == "secret-database-url-password":
             return is_placeholder_password(match.group("password"))
         return bool(_EXAMPLE.search(token)) or len(set(token)) < 6
 
     def _generic(self, ctx: DetectionContext, changed: ChangedFile, line_no: int,
                  text: str) -> Iterator[Finding]:
+        if changed.language in _DOC_LANGUAGES or _EXAMPLE_FILE.search(changed.path):
+            return
+        finding = self._sql_password(text) or self._credential_literal(text)
+        if finding is None and _CONFIG_FILE.search(changed.path):
+            finding = self._config_value(text)
+        if finding is None:
+            return
+        rule_id, message = finding
+        yield ctx.finding(rule_id=rule_id, violation_type=VIOLATION, detector=self.name,
+                          changed=changed, line=line_no, severity="high", message=message,
+                          suggested_fix=FIX)
+
+    @staticmethod
+    def _credential_literal(text: str) -> tuple[str, str] | None:
+        """A quoted, random-looking literal assigned to a credential-named identifier."""
         for match in CREDENTIAL_ASSIGNMENT.finditer(text):
             name, value = match.group("name"), match.group("value")
-            if _NOT_SECRET_NAMES.search(name) or JWT.fullmatch(value):
+            if not is_credential_name(name) or not_secret_name(name) or \
+                    JWT.fullmatch(value) or not _looks_like_value(value):
                 continue
-            if _EXAMPLE.search(value) or "${" in value or value.startswith(("sb_publishable_",
-                                                                            "pk_", "http")):
+            if value.startswith(("sb_publishable_", "pk_", "http")):
                 continue
             if len(value) < 12 or shannon_entropy(value) < 3.5:
                 continue
-            yield ctx.finding(rule_id="secret-generic-credential", violation_type=VIOLATION,
-                              detector=self.name, changed=changed, line=line_no,
-                              severity="high",
-                              message=f"High-entropy literal assigned to '{name}'.",
-                              suggested_fix=FIX)
-            return
+            return "secret-generic-credential", f"High-entropy literal assigned to '{name}'."
+        return None
+
+    @staticmethod
+    def _config_value(line: str) -> tuple[str, str] | None:
+        """`KEY=value` / `key: value` in a config file: unquoted values, short passwords."""
+        match = CONFIG_ASSIGNMENT.match(line) or CONFIG_QUOTED.match(line)
+        if match is None:
+            return None
+        name, value = match.group("name"), match.group("value").strip()
+        leaf = name.rsplit(".", 1)[-1]
+        password = PASSWORD_WORD.search(leaf) is not None
+        if not is_credential_name(leaf) or not_secret_name(leaf) or \
+                not _looks_like_value(value, password) or \
+                value.lower().startswith(("http", "/", "./")):
+            return None
+        if password:
+            if len(value) >= _MIN_PASSWORD and not _HASHED_PASSWORD.match(value):
+                return ("secret-config-password",
+                        f"Literal password assigned to '{name}' in a config file.")
+            return None
+        if len(value) >= 12 and shannon_entropy(value) >= 3.5:
+            return "secret-generic-credential", f"High-entropy literal assigned to '{name}'."
+        return None
+
+    @staticmethod
+    def _sql_password(line: str) -> tuple[str, str] | None:
+        """`CREATE ROLE … PASSWORD '…'` / `ALTER USER … WITH PASSWORD '…'` with a literal."""
+        match = SQL_PASSWORD.search(line)
+        if match is None:
+            return None
+        value = match.group("value")
+        if not _looks_like_value(value, password=True) or _HASHED_PASSWORD.match(value):
+            return None
+        return "secret-sql-password", "Literal password in a SQL role definition."
+
+
+def not_secret_name(name: str) -> bool:
+    """`password_hash`, `apiKeyUrl`, `SUPABASE_SERVICE_ROLE_KEY_ENV`: about a secret, not one."""
+    return _NOT_SECRET_NAMES.search(_CAMEL_HUMP.sub("_", name).lower()) is not None
+
+
+def _looks_like_value(value: str, password: bool = False) -> bool:
+    """Not a reference, placeholder, env-var name or identifier, and not a number.
+
+    For a password a hyphenated word (`pg-local-7`) is a value; only a snake_case or dotted
+    name (`db_password`, `secrets.db`) reads as a reference to something else.
+    """
+    value = value[:_LONGEST_TOKEN]
+    identifier = _IDENTIFIER.match(value) is not None and \
+        (not password or "_" in value or "." in value)
+    return not (is_reference(value) or is_placeholder(value) or _EXAMPLE.search(value)
+                or _ENV_NAME.match(value) or identifier
+                or value.replace(".", "", 1).isdigit() or len(set(value)) < 3)

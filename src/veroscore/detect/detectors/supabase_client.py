@@ -17,7 +17,7 @@ _SERVICE_ROLE = re.compile(r"\b\w*SERVICE_ROLE\w*\b|\bservice_role_key\b|\bservi
                            re.IGNORECASE)
 _PUBLIC_ENV = re.compile(r"\b(?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC)_"
                          r"\w*SERVICE_ROLE\w*")
-_USE_CLIENT = re.compile(r"""^\s*['"]use client['"]""", re.MULTILINE)
+_USE_CLIENT = re.compile(r"""^[ \t]*['"]use client['"]""", re.MULTILINE)
 _CLIENT_DIRS = re.compile(r"(?:^|/)(?:components|hooks|public|client|frontend|web)/")
 _SERVER_PATHS = re.compile(r"(?:^|/)(?:api|server|functions|supabase/functions|scripts|"
                            r"backend|lib/server)/|route\.[jt]sx?$|\.server\.[jt]sx?$")
