@@ -34,6 +34,7 @@ compares with another run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -165,6 +166,10 @@ def _summarise(repo: str, commit: str, seconds: float, data: dict[str, Any]
         "blocking": [_finding(f) for f in data.get("findings", [])],
         "stats": data.get("stats", {}),
         "unscanned": data.get("unscanned", []),
+        "notes": data.get("notes", []),
+        "all_findings": [{k: v for k, v in f.items() if k != "fingerprint"}
+                         for key in ("findings", "warnings", "suppressed")
+                         for f in data.get(key, [])],
     }
 
 
@@ -198,6 +203,43 @@ def run(corpus: Path, listing: dict[str, Any], jobs: int, src: Path | None,
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             return list(pool.map(task, work))
+
+
+def rescore(corpus: Path, earlier: list[dict[str, Any]], jobs: int) -> list[dict[str, Any]]:
+    """Score again, in this process and with the installed engine, the changes of an
+    earlier run from the findings that run recorded: Semgrep and the detectors are not run
+    again, so a new calibration of `score/` is compared on the whole corpus in seconds.
+    Valid only while detection is unchanged between the two engines; `run` is the real
+    measurement."""
+    from veroscore.config import Config
+    from veroscore.detect.engine import DetectionResult
+    from veroscore.detect.finding import Finding
+    from veroscore.diff.git import GitRange, read_git_range
+    from veroscore.score.engine import score_change
+
+    config = Config()
+    names = {f.name for f in dataclasses.fields(Finding)}
+
+    def task(old: dict[str, Any]) -> dict[str, Any]:
+        if "error" in old:
+            return old
+        repo = corpus.resolve() / old["repo"]
+        started = time.monotonic()
+        changes = read_git_range(GitRange(repo, f"{old['commit']}^1", old["commit"]),
+                                 config.max_file_bytes)
+        findings = tuple(Finding(**{k: v for k, v in f.items() if k in names})
+                         for f in old["all_findings"])
+        detection = DetectionResult(
+            findings=findings, outside_diff=old["stats"].get("findings_outside_diff", 0),
+            files_scanned=old["stats"].get("files_analysed", 0),
+            notes=tuple(n for n in old.get("notes", []) if n not in changes.notes),
+            semgrep_ran=True)
+        result = score_change(changes, detection, config)
+        return _summarise(old["repo"], old["commit"], round(time.monotonic() - started, 2),
+                          result.to_dict())
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(task, earlier))
 
 
 def histogram(scores: Iterable[float]) -> dict[str, int]:
@@ -269,6 +311,12 @@ def main() -> int:
     p_run.add_argument("--list", type=Path, default=LIST_FILE)
     p_run.add_argument("--src", type=Path, help="score with this checkout's src/ instead")
     p_run.add_argument("--only", nargs="*", default=[], help="repository names to score")
+    p_again = sub.add_parser("rescore", help="score an earlier run's findings again")
+    p_again.add_argument("earlier", type=Path, help="results file of an earlier `run`")
+    p_again.add_argument("--corpus", type=Path, required=True)
+    p_again.add_argument("--jobs", type=int, default=2)
+    p_again.add_argument("--results", type=Path,
+                         default=DEFAULT_RESULTS.with_name("veroscore-realworld-rescored.json"))
     p_report = sub.add_parser("report", help="summarise a results file, or compare two")
     p_report.add_argument("results", type=Path, nargs="+")
     p_select = sub.add_parser("select", help="rewrite the commit list from the clones")
@@ -283,9 +331,15 @@ def main() -> int:
         lines = summary_lines(runs[-1]) if len(runs) == 1 else comparison_lines(runs[0], runs[1])
         print("\n".join(lines))
         return 0
-    listing = json.loads(args.list.read_text(encoding="utf-8"))
-    results = run(args.corpus, listing, args.jobs, args.src, args.only)
-    args.results.write_text(json.dumps({"src": str(args.src or "installed"),
+    if args.command == "rescore":
+        earlier = json.loads(args.earlier.read_text(encoding="utf-8"))["results"]
+        results = rescore(args.corpus, earlier, args.jobs)
+        source = f"rescored from {args.earlier}"
+    else:
+        listing = json.loads(args.list.read_text(encoding="utf-8"))
+        results = run(args.corpus, listing, args.jobs, args.src, args.only)
+        source = str(args.src or "installed")
+    args.results.write_text(json.dumps({"src": source,
                                         "results": results}, indent=1) + "\n",
                             encoding="utf-8")
     print("\n".join(summary_lines(results)))
