@@ -35,11 +35,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -174,9 +176,10 @@ def _summarise(repo: str, commit: str, seconds: float, data: dict[str, Any]
 
 
 def run(corpus: Path, listing: dict[str, Any], jobs: int, src: Path | None,
-        only: Sequence[str]) -> list[dict[str, Any]]:
-    """Score every listed commit, `jobs` at a time; results in list order."""
-    work: list[tuple[str, str]] = []
+        only: Sequence[str], partial: Path) -> list[dict[str, Any]]:
+    """Score every listed commit, `jobs` at a time; each result is also appended to
+    `partial` (JSON lines) as soon as it is known."""
+    work: list[list[tuple[str, str]]] = []
     for repo in listing["repositories"]:
         if only and repo["name"] not in only:
             continue
@@ -185,24 +188,32 @@ def run(corpus: Path, listing: dict[str, Any], jobs: int, src: Path | None,
         if subprocess.run(["git", "--git-dir", str(path), "merge-base", "--is-ancestor",
                            repo["snapshot"], head], check=False).returncode != 0:
             raise SystemExit(f"realworld: {path} does not contain snapshot {repo['snapshot']}")
-        work += [(repo["name"], commit) for commit in repo["commits"]]
+        work.append([(repo["name"], commit) for commit in repo["commits"]])
+    # Round-robin over the repositories, so that an interrupted run (its partial file
+    # keeps every result so far) still covers every kind of application.
+    order = [item for group in itertools.zip_longest(*work) for item in group if item]
     with tempfile.TemporaryDirectory(prefix="realworld-") as tmp:
         cwd = Path(tmp)
         empty = cwd / "empty.yml"
         empty.write_text("", encoding="utf-8")
         done = 0
+        lock = threading.Lock()
+        partial.write_text("", encoding="utf-8")
 
         def task(item: tuple[str, str]) -> dict[str, Any]:
             nonlocal done
             result = _score_one(corpus.resolve(), item[0], item[1], src, empty, cwd)
-            done += 1
-            print(f"[{done}/{len(work)}] {item[0]} {item[1][:10]} "
+            with lock:
+                done += 1
+                with partial.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps(result) + "\n")
+            print(f"[{done}/{len(order)}] {item[0]} {item[1][:10]} "
                   f"{result.get('decision', 'ERROR')} {result.get('score', '')} "
                   f"{result.get('seconds', '')}s", file=sys.stderr, flush=True)
             return result
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(task, work))
+            return list(pool.map(task, order))
 
 
 def rescore(corpus: Path, earlier: list[dict[str, Any]], jobs: int) -> list[dict[str, Any]]:
@@ -301,6 +312,15 @@ def comparison_lines(before: list[dict[str, Any]], after: list[dict[str, Any]]) 
     return lines
 
 
+def load_results(path: Path) -> list[dict[str, Any]]:
+    """The results of a finished run (JSON) or of an interrupted one (its JSON lines)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    results: list[dict[str, Any]] = json.loads(text)["results"]
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -327,17 +347,18 @@ def main() -> int:
         args.list.write_text(json.dumps(select(args.corpus), indent=1) + "\n", encoding="utf-8")
         return 0
     if args.command == "report":
-        runs = [json.loads(p.read_text(encoding="utf-8"))["results"] for p in args.results]
+        runs = [load_results(p) for p in args.results]
         lines = summary_lines(runs[-1]) if len(runs) == 1 else comparison_lines(runs[0], runs[1])
         print("\n".join(lines))
         return 0
     if args.command == "rescore":
-        earlier = json.loads(args.earlier.read_text(encoding="utf-8"))["results"]
+        earlier = load_results(args.earlier)
         results = rescore(args.corpus, earlier, args.jobs)
         source = f"rescored from {args.earlier}"
     else:
         listing = json.loads(args.list.read_text(encoding="utf-8"))
-        results = run(args.corpus, listing, args.jobs, args.src, args.only)
+        results = run(args.corpus, listing, args.jobs, args.src, args.only,
+                      args.results.with_suffix(".partial.jsonl"))
         source = str(args.src or "installed")
     args.results.write_text(json.dumps({"src": source,
                                         "results": results}, indent=1) + "\n",

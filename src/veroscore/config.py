@@ -77,10 +77,14 @@ class ScoreConfig:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     k: float = 15.0
     pipeline_bonus: float = 5.0
-    rule_compliance_base: float = 10.0
-    rule_compliance_min: float = -100.0
+    rule_compliance_base: float = 6.0
+    rule_compliance_min: float = -1000.0
     rule_compliance_max: float = 10.0
-    block_below: float = 0.0
+    high_scale: float = 1.8
+    high_unit: float = 0.1
+    medium_scale: float = 6.0
+    medium_unit: float = 50.0
+    block_below: float = 0.05
     approve_at: float = 6.0
 
 
@@ -232,6 +236,7 @@ def _architecture(r: _Reader, arch: Mapping[str, Any]
 _SCORE_KEYS = {
     "weights", "k", "pipeline_bonus", "rule_compliance_base", "rule_compliance_min",
     "rule_compliance_max", "block_below", "approve_at",
+    "high_scale", "high_unit", "medium_scale", "medium_unit",
 }
 
 
@@ -241,8 +246,9 @@ def _score_config(r: _Reader, raw: Mapping[str, Any]) -> ScoreConfig:
     r.check_keys(weights, "score.weights", set(DEFAULT_WEIGHTS))
     numbers = {key: r.number(raw[key], f"score.{key}") for key in _SCORE_KEYS - {"weights"}
                if key in raw}
-    if "k" in numbers and numbers["k"] <= 0:
-        raise ConfigError(f"{r.source}: key 'score.k' must be greater than 0")
+    for key in ("k", "high_unit", "medium_unit"):
+        if key in numbers and numbers[key] <= 0:
+            raise ConfigError(f"{r.source}: key 'score.{key}' must be greater than 0")
     return ScoreConfig(weights={**base.weights, **weights}, **numbers)
 
 

@@ -30,25 +30,42 @@ def _pipeline_gap(pipeline: PipelineStatus) -> str:
         "; ".join(pipeline.missing) + "."
 
 
+def _places(findings: list[Finding]) -> str:
+    """'2 high finding(s): a at x:1, b at y:2' — the first three places, then a count."""
+    places = ", ".join(f"{f.violation_type} at {f.location}" for f in findings[:3])
+    more = f" and {len(findings) - 3} more" if len(findings) > 3 else ""
+    return f"{len(findings)} {findings[0].severity} finding(s): {places}{more}"
+
+
 def decide(stabilized: float, findings: tuple[Finding, ...], pipeline: PipelineStatus,
            score: ScoreConfig) -> Decision:
-    """auto_block on a critical finding or a score below block_below; review below
-    approve_at or with an incomplete pipeline section; otherwise auto_approve."""
+    """auto_block on a critical finding, or on a score below block_below that high
+    findings brought there; review below approve_at, with a high finding, or with an
+    incomplete pipeline section; otherwise auto_approve.
+
+    Only findings block: a score dragged low by medium findings and weak signals alone
+    asks for a review (those are advisory and noisy). The score puts a typical change
+    with one high finding far below approve_at; the high-finding rule makes that hold
+    for every change, so good tests and docs elsewhere never buy a high finding's
+    approval."""
     critical = [f for f in findings if f.severity == "critical" and not f.suppressed]
     if critical:
-        places = ", ".join(f"{f.violation_type} at {f.location}" for f in critical[:3])
-        more = f" and {len(critical) - 3} more" if len(critical) > 3 else ""
-        return Decision("auto_block", f"Blocked by {len(critical)} critical finding(s): "
-                                      f"{places}{more}. Fix them and push again.")
-    if stabilized < score.block_below:
+        return Decision("auto_block", f"Blocked by {_places(critical)}. "
+                                      "Fix them and push again.")
+    high = [f for f in findings if f.severity == "high" and not f.suppressed]
+    if stabilized < score.block_below and high:
         return Decision("auto_block", f"Score {stabilized:.2f} is below the blocking "
-                                      f"threshold {score.block_below:.2f}.")
+                                      f"threshold {score.block_below:.2f} with {_places(high)}. "
+                                      "Fix them and push again.")
     if stabilized < score.approve_at:
         reason = (f"Score {stabilized:.2f} is below the auto-approval threshold "
                   f"{score.approve_at:.2f}; a reviewer must look at it.")
         if not pipeline.complete:
             reason += " " + _pipeline_gap(pipeline)
         return Decision("review_required", reason)
+    if high:
+        return Decision("review_required", f"{_places(high)} must be looked at by a reviewer "
+                                           "before this change can be approved.")
     if not pipeline.complete:
         return Decision("review_required", _pipeline_gap(pipeline))
     return Decision("auto_approve", f"Score {stabilized:.2f} meets the auto-approval threshold "

@@ -7,6 +7,7 @@ from typing import Any
 
 from veroscore.detect.finding import Finding
 from veroscore.pipeline import PipelineStatus
+from veroscore.score.breakdown import Contribution
 from veroscore.score.signals import FileSignals
 
 
@@ -42,6 +43,7 @@ class ScoreResult:
     warnings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...]
     file_signals: tuple[FileSignals, ...]
+    contributions: tuple[Contribution, ...]
     skipped_files: tuple[SkippedFile, ...]
     notes: tuple[str, ...]
     stats: dict[str, int]
