@@ -1,6 +1,7 @@
 """Score real commits of public applications with the defaults and summarise the outcome.
 
     python bench/realworld.py run --corpus /work/corpus --jobs 2 [--results FILE]
+    python bench/realworld.py rescore FILE --corpus /work/corpus   # new score, same findings
     python bench/realworld.py report FILE [FILE]      # summary of one run, or before/after
     python bench/realworld.py select --corpus /work/corpus   # rewrite bench/realworld.json
 
@@ -28,7 +29,15 @@ The run prints the decisions, the histogram of stabilised scores (bins of 1.0 an
 exact 0.00 bin), every critical/high finding (repo, commit, rule, path:line, message)
 and every auto_block with its reason, and writes every result to a JSON file outside the
 repository (default: the system temporary folder), which `report` reads again and
-compares with another run.
+compares with another run; results are also appended, as they come, to a `.partial.jsonl`
+file beside it, which `report` and `rescore` read too. `rescore` applies the installed
+score engine to the findings an earlier run recorded (no Semgrep, seconds for the whole
+corpus): valid while detection is unchanged, for comparing calibrations.
+
+Fetch list used for bench/realworld.json (`fetch` each, then clone as above):
+mckaywrigley/chatbot-ui, vercel/nextjs-subscription-payments, midday-ai/midday,
+QuivrHQ/quivr, healthchecks/healthchecks, CTFd/CTFd, fastapi/full-stack-fastapi-template,
+mealie-recipes/mealie, outline/outline.
 """
 
 from __future__ import annotations
