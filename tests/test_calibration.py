@@ -85,8 +85,7 @@ def test_block_below_is_reachable_by_many_high_findings() -> None:
 
 
 @pytest.mark.parametrize(("violation_type", "penalty", "limit"),
-                         [("unstructured_logging", -30, 6), ("missing_tests", -15, 11),
-                          ("poor_error_handling", -10, 16)])
+                         [("unstructured_logging", -30, 6), ("poor_error_handling", -10, 16)])
 def test_medium_findings_flip_the_decision_at_the_documented_limit(
         violation_type: str, penalty: float, limit: int) -> None:
     change = reference_change()
@@ -95,6 +94,18 @@ def test_medium_findings_flip_the_decision_at_the_documented_limit(
     assert below.decision == "auto_approve"
     assert at.decision == "review_required"
     assert "below the auto-approval threshold" in at.decision_reason
+
+
+def test_file_level_findings_count_once_per_rule() -> None:
+    def missing_tests(count: int) -> tuple[Finding, ...]:
+        return tuple(Finding("missing-tests", "missing_tests", "medium", "test", "m",
+                             f"app/m{i}.py", None, "", "", -15) for i in range(count))
+
+    one, forty = scored(reference_change(), missing_tests(1)), \
+        scored(reference_change(), missing_tests(40))
+    assert one.raw_score == forty.raw_score
+    compliance = next(c for c in forty.contributions if c.name == "medium_findings")
+    assert compliance.reason == "1 medium finding(s), 15 penalty points"
 
 
 def test_many_medium_findings_never_block() -> None:

@@ -6,8 +6,9 @@ calibration). Each tier of findings costs a logarithm of its penalty points:
     rule_compliance = base − high_scale · ln(1 + B / high_unit)
                            − medium_scale · ln(1 + M / medium_unit)
 
-B sums |penalty| over unsuppressed critical and high findings, M over medium ones; low
-and info findings are warnings and cost nothing. A logarithm never saturates (ten and
+B sums |penalty| over unsuppressed critical and high findings, M over medium ones
+(file-level findings such as missing tests count once per rule); low and info findings
+are warnings and cost nothing. A logarithm never saturates (ten and
 seventy-seven high findings score differently) while each further finding costs less
 than the one before. The tiny `high_unit` makes the first high finding take most of its
 cost at once (one high finding drops a typical change far below approve_at); the larger
@@ -39,7 +40,19 @@ class Compliance:
 
 
 def _points(findings: Iterable[Finding]) -> tuple[int, float]:
-    counted = [f for f in findings if not f.suppressed]
+    """Count and |penalty| sum of the unsuppressed findings. A file-level finding (no
+    line, such as missing tests) counts once per rule for the whole change: forty
+    untested files are one missing habit, already weighed per file by test_coverage."""
+    counted: list[Finding] = []
+    file_level: set[str] = set()
+    for finding in findings:
+        if finding.suppressed:
+            continue
+        if finding.line is None:
+            if finding.rule_id in file_level:
+                continue
+            file_level.add(finding.rule_id)
+        counted.append(finding)
     return len(counted), sum(max(0.0, -f.penalty) for f in counted)
 
 
