@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from veroscore.config import Config, ScoreConfig
@@ -34,22 +36,42 @@ def test_stabilization(raw: float, expected: float) -> None:
     assert stabilize(raw, 15) == expected
 
 
-def test_rule_compliance_counts_only_critical_and_high() -> None:
+def test_rule_compliance_is_pinned_at_chosen_points() -> None:
+    """base 6 − 1.8·ln(1 + B/0.1) − 6·ln(1 + M/50) (docs/scoring.md)."""
     score = ScoreConfig()
-    assert rule_compliance([], score) == 10
-    assert rule_compliance([finding("high", -75)], score) == -65
-    assert rule_compliance([finding("medium", -30), finding("low", -20)], score) == 10
+    assert rule_compliance([], score) == 6
+    assert rule_compliance([finding("high", -60)], score) == pytest.approx(-5.5175, abs=1e-4)
+    assert rule_compliance([finding("high", -60)] * 10, score) == pytest.approx(-9.6594, abs=1e-4)
+    assert rule_compliance([finding("high", -60)] * 77, score) == pytest.approx(-13.3334,
+                                                                              abs=1e-4)
+    assert rule_compliance([finding("critical", -100)], score) == pytest.approx(-6.4358,
+                                                                               abs=1e-4)
+    assert rule_compliance([finding("medium", -30)], score) == pytest.approx(3.1800, abs=1e-4)
+    assert rule_compliance([finding("medium", -30)] * 6, score) == pytest.approx(-3.1563,
+                                                                                abs=1e-4)
 
 
-def test_rule_compliance_is_clamped() -> None:
+def test_low_and_info_findings_cost_nothing() -> None:
+    assert rule_compliance([finding("low", -20), finding("info", -5)], ScoreConfig()) == 6
+
+
+def test_high_cost_diminishes_and_never_saturates() -> None:
     score = ScoreConfig()
-    many = [finding("critical", -100)] * 5
-    assert rule_compliance(many, score) == -100
-    assert rule_compliance([finding("critical", +50)], score) == 10
+    values = [rule_compliance([finding("high", -60)] * n, score) for n in (1, 2, 10, 77, 1000)]
+    assert values == sorted(values, reverse=True) and len(set(values)) == len(values)
+    steps = [a - b for a, b in itertools.pairwise(values)]
+    per_finding = [steps[0] / 1, steps[1] / 8, steps[2] / 67, steps[3] / 923]
+    assert per_finding == sorted(per_finding, reverse=True)
+
+
+def test_rule_compliance_is_clamped_above() -> None:
+    assert rule_compliance([finding("critical", +50)], ScoreConfig()) == 6
+    floor = ScoreConfig(rule_compliance_min=-8.0)
+    assert rule_compliance([finding("critical", -100)] * 50, floor) == -8
 
 
 def test_suppressed_findings_do_not_count() -> None:
-    assert rule_compliance([finding("critical", -100, suppressed=True)], ScoreConfig()) == 10
+    assert rule_compliance([finding("critical", -100, suppressed=True)], ScoreConfig()) == 6
 
 
 def test_weighted_average() -> None:
@@ -63,10 +85,24 @@ def test_critical_finding_blocks_whatever_the_score() -> None:
     assert "hardcoded_secret at a.py:1" in decision.reason
 
 
-def test_score_below_block_threshold_blocks() -> None:
+def test_score_below_block_threshold_blocks_when_high_findings_brought_it_there() -> None:
     score = ScoreConfig(block_below=3.0)
-    assert decide(2.99, (), COMPLETE, score).value == "auto_block"
-    assert decide(3.0, (), COMPLETE, score).value != "auto_block"
+    highs = (finding("high", -60),)
+    decision = decide(2.99, highs, COMPLETE, score)
+    assert decision.value == "auto_block"
+    assert "below the blocking threshold 3.00 with 1 high finding(s)" in decision.reason
+    assert decide(3.0, highs, COMPLETE, score).value == "review_required"
+
+
+def test_low_score_without_high_findings_asks_for_review_only() -> None:
+    mediums = (finding("medium", -30),) * 40
+    assert decide(0.01, mediums, COMPLETE, ScoreConfig()).value == "review_required"
+
+
+def test_a_high_finding_is_never_auto_approved() -> None:
+    decision = decide(9.9, (finding("high", -60),), COMPLETE, ScoreConfig())
+    assert decision.value == "review_required"
+    assert "1 high finding(s): hardcoded_secret at a.py:1" in decision.reason
 
 
 def test_score_below_approve_threshold_requires_review_and_names_pipeline_gap() -> None:
@@ -84,6 +120,9 @@ def test_incomplete_pipeline_requires_review() -> None:
 
 
 def test_everything_in_order_approves() -> None:
-    assert decide(6.0, (finding("high", -75),), COMPLETE, ScoreConfig()).value == "auto_approve"
+    assert decide(6.0, (finding("medium", -30),), COMPLETE, ScoreConfig()).value == \
+        "auto_approve"
+    assert decide(6.0, (finding("high", -75, suppressed=True),), COMPLETE,
+                  ScoreConfig()).value == "auto_approve"
     assert decide(6.0, (finding("critical", -60, suppressed=True),), COMPLETE,
                   ScoreConfig()).value == "auto_approve"

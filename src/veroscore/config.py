@@ -98,10 +98,14 @@ class ScoreConfig(BaseModel):
     weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     k: float = Field(default=15.0, gt=0)
     pipeline_bonus: float = 5.0
-    rule_compliance_base: float = 10.0
-    rule_compliance_min: float = -100.0
+    rule_compliance_base: float = 6.0
+    rule_compliance_min: float = -1000.0
     rule_compliance_max: float = 10.0
-    block_below: float = 0.0
+    high_scale: float = 1.8
+    high_unit: float = Field(default=0.1, gt=0)
+    medium_scale: float = 6.0
+    medium_unit: float = Field(default=50.0, gt=0)
+    block_below: float = 0.05
     approve_at: float = 6.0
 
     @field_validator("weights")

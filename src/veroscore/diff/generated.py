@@ -136,15 +136,24 @@ def _mostly_long_lines(content: str) -> bool:
     return long_chars >= 0.8 * len(content)
 
 
-def generated_reason(changed: ChangedFile, attributes: GitAttributes | None = None
-                     ) -> str | None:
-    """Why code rules should not judge this file, or None when they should."""
+def _by_attributes(changed: ChangedFile, attributes: GitAttributes | None
+                   ) -> tuple[bool, str | None]:
+    """(decided, reason): the base's `.gitattributes` decides when a line names the file."""
     if attributes is not None:
         for name, label in (("linguist-generated", "generated"),
                             ("linguist-vendored", "vendored")):
             value = attributes.value(changed.path, name)
             if value is not None:
-                return f"{label} (.gitattributes {name})" if value else None
+                return True, (f"{label} (.gitattributes {name})" if value else None)
+    return False, None
+
+
+def generated_reason(changed: ChangedFile, attributes: GitAttributes | None = None
+                     ) -> str | None:
+    """Why code rules should not judge this file, or None when they should."""
+    decided, reason = _by_attributes(changed, attributes)
+    if decided:
+        return reason
     return _by_path(changed.path) or (_by_content(changed) if changed.analysable else None)
 
 
@@ -155,5 +164,7 @@ def mark_generated(files: Iterable[ChangedFile], attributes: GitAttributes | Non
     for changed in files:
         reason = None if changed.status is FileStatus.DELETED else \
             generated_reason(changed, attributes)
-        marked.append(replace(changed, skipped_reason=reason) if reason else changed)
+        by_base = reason is not None and _by_attributes(changed, attributes)[0]
+        marked.append(replace(changed, skipped_reason=reason, skipped_by_base=by_base)
+                      if reason else changed)
     return marked

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from veroscore.diff.language import CODE_LANGUAGES
+
 
 class FileStatus(StrEnum):
     ADDED = "added"
@@ -57,6 +59,9 @@ class ChangedFile:
     content_is_partial: bool = False
     unscanned_reason: str | None = None
     skipped_reason: str | None = None
+    skipped_by_base: bool = False
+    """True when the base revision's own `.gitattributes` marks the file generated or
+    vendored; False when the evidence is its path or content, which the PR controls."""
 
     @property
     def analysable(self) -> bool:
@@ -114,6 +119,16 @@ class ChangeSet:
         listed = tuple(Unscanned(f.path, f.unscanned_reason)
                        for f in self.files if f.unscanned_reason)
         return listed + self.unlisted
+
+    @property
+    def unjudged_code(self) -> tuple[Skipped, ...]:
+        """Code the PR adds or changes that code rules skipped on evidence the PR itself
+        controls (a vendor-like folder, a bundle-like name, a generated header, long
+        lines): a PR author could dress any file up that way, so such a file caps the
+        decision at review_required instead of passing unjudged."""
+        return tuple(Skipped(f.path, f.skipped_reason) for f in self.files
+                     if f.skipped_reason and not f.skipped_by_base and not f.unscanned_reason
+                     and f.language in CODE_LANGUAGES and f.added_lines)
 
     @property
     def skipped(self) -> tuple[Skipped, ...]:

@@ -13,8 +13,9 @@ from veroscore.detect.engine import DetectionResult, RunningDetection
 from veroscore.detect.finding import BLOCKING_SEVERITIES, Finding
 from veroscore.diff import ChangeSet
 from veroscore.pipeline import parse_pipeline
+from veroscore.score.breakdown import contributions
 from veroscore.score.decision import decide
-from veroscore.score.formula import rule_compliance, stabilize, weighted_average
+from veroscore.score.formula import Compliance, compliance, stabilize, weighted_average
 from veroscore.score.python_facts import PythonFacts, python_facts_by_path
 from veroscore.score.result import CategoryScore, ScoreResult
 from veroscore.score.signals import FILE_CATEGORIES, FileSignals, file_signals
@@ -27,7 +28,7 @@ def config_hash(config: Config) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def _categories(signals: tuple[FileSignals, ...], findings: tuple[Finding, ...],
+def _categories(signals: tuple[FileSignals, ...], comp: Compliance,
                 config: Config) -> tuple[CategoryScore, ...]:
     weights = config.score.weights
     result = []
@@ -35,9 +36,8 @@ def _categories(signals: tuple[FileSignals, ...], findings: tuple[Finding, ...],
         raw = weighted_average((value, fs.weight) for fs in signals
                                if (value := fs.category_raw(name)) is not None)
         result.append(CategoryScore(name, raw, weights[name], round(raw * weights[name], 4)))
-    compliance = rule_compliance(findings, config.score)
-    result.append(CategoryScore("rule_compliance", compliance, weights["rule_compliance"],
-                                round(compliance * weights["rule_compliance"], 4)))
+    result.append(CategoryScore("rule_compliance", comp.value, weights["rule_compliance"],
+                                round(comp.value * weights["rule_compliance"], 4)))
     return tuple(result)
 
 
@@ -67,11 +67,13 @@ def score_change(changes: ChangeSet, detection: DetectionResult, config: Config,
     if facts is None:
         facts = python_facts_by_path(changes)
     signals = file_signals(changes, findings, config, facts)
-    categories = _categories(signals, findings, config)
+    comp = compliance(findings, config.score)
+    categories = _categories(signals, comp, config)
     pipeline = parse_pipeline(changes.description, config.score.pipeline_bonus)
     raw = round(sum(c.weighted for c in categories) + pipeline.bonus, 4)
     stabilized = stabilize(raw, config.score.k)
-    decision = decide(stabilized, findings, pipeline, config.score, detection.unscanned)
+    decision = decide(stabilized, findings, pipeline, config.score, detection.unscanned,
+                      changes.unjudged_code)
     active = [f for f in findings if not f.suppressed]
     return ScoreResult(
         repository=changes.repository, pr_number=changes.pr_number,
@@ -84,6 +86,8 @@ def score_change(changes: ChangeSet, detection: DetectionResult, config: Config,
         file_signals=signals,
         unscanned=detection.unscanned,
         skipped=detection.skipped,
+        contributions=contributions(signals, comp, config.score.rule_compliance_base,
+                                    config.score.weights, pipeline.bonus),
         notes=changes.notes + detection.notes,
         stats=_stats(changes, detection, findings),
         config_hash=config_hash(config), engine_version=ENGINE_VERSION,

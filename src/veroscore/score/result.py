@@ -8,6 +8,7 @@ from typing import Any
 from veroscore.detect.finding import Finding
 from veroscore.diff.model import Skipped, Unscanned
 from veroscore.pipeline import PipelineStatus
+from veroscore.score.breakdown import Contribution
 from veroscore.score.signals import FileSignals
 
 
@@ -41,6 +42,7 @@ class ScoreResult:
     """Files whose content was not analysed at all: the decision is at most review."""
     skipped: tuple[Skipped, ...]
     """Files code rules did not judge (generated, vendored, uncovered language)."""
+    contributions: tuple[Contribution, ...]
     notes: tuple[str, ...]
     stats: dict[str, int]
     config_hash: str

@@ -4,6 +4,10 @@ A signal is a fact about the changed content ("3 new functions without type hint
 "a test changed alongside this source file") with a fixed delta. A file's raw score in a
 category is the sum of its signals clamped to −10…+10; files without any signal for a
 category do not take part in it. The result lists every signal, so an author sees why.
+
+Signals judge what the change adds — added lines, functions whose `def` it adds, imports
+it adds, the size of what it adds — never the size or history of the whole file: a
+one-line fix in a 3,000-line module is judged as one line.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from veroscore.config import Config
 from veroscore.detect.base import matches_any
 from veroscore.detect.finding import Finding
-from veroscore.diff import ChangedFile, ChangeSet
+from veroscore.diff import ChangedFile, ChangeSet, FileStatus
 from veroscore.score.python_facts import PythonFacts
 
 FILE_CATEGORIES = ("code_quality", "test_coverage", "documentation", "architecture", "security")
@@ -32,6 +36,11 @@ _PARAM_SQL = re.compile(
 _ASSERTION = re.compile(r"^\s*assert\b|\bexpect\(|\bassert\w*\(|\bself\.assert|pytest\.raises")
 _ENABLE_RLS = re.compile(r"enable\s+row\s+level\s+security", re.IGNORECASE)
 _IMPORT_LINE = re.compile(r"^\s*(?:import\s|from\s+\S+\s+import\s)")
+_BLANK_OR_COMMENT = re.compile(r"^\s*(?:$|#|//|/\*|\*)")
+FOCUSED_LINES = 300
+"""Added lines of one file up to which the change counts as focused (architecture)."""
+UNTESTED_STEP = 25
+"""Added code lines without a test per extra point lost in test_coverage."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,11 @@ def _added(changed: ChangedFile) -> list[str]:
     return list(changed.added_lines.values())
 
 
+def _code_lines(changed: ChangedFile) -> int:
+    """Added lines that are neither blank nor comments."""
+    return sum(1 for line in _added(changed) if not _BLANK_OR_COMMENT.match(line))
+
+
 def _code_quality(changed: ChangedFile, facts: PythonFacts | None) -> Iterator[Signal]:
     if changed.language not in _CODE:
         return
@@ -104,8 +118,8 @@ def _code_quality(changed: ChangedFile, facts: PythonFacts | None) -> Iterator[S
                              f"function(s) over 60 lines: {', '.join(long[:3])}")
         if facts.wildcard_imports:
             yield Signal(q, "wildcard_import", -2, "`from … import *` added")
-    if changed.language == "typescript":
-        yield Signal(q, "typescript", 2, "statically typed (TypeScript)")
+    if changed.language == "typescript" and _code_lines(changed):
+        yield Signal(q, "typescript", 2, "the added code is statically typed (TypeScript)")
         anys = sum(1 for line in _added(changed) if _TS_ANY.search(line))
         if anys:
             yield Signal(q, "any_types", -min(3, anys), f"{anys} added line(s) use `any`")
@@ -131,7 +145,11 @@ def _test_coverage(changed: ChangedFile, is_test: bool, tests_changed: list[str]
             yield Signal(t, "no_assertions", -4, "the added test code asserts nothing")
         return
     if not tests_changed:
-        yield Signal(t, "no_test_change", -6, "no test changed in this pull request")
+        code = _code_lines(changed)
+        if code:
+            yield Signal(t, "untested_lines", -min(8, 1 + code // UNTESTED_STEP),
+                         f"{code} added line(s) of code and no test changed in this "
+                         "pull request")
         return
     yield Signal(t, "tests_in_change", 4, "tests changed in this pull request")
     stem = changed.path.rsplit("/", 1)[-1].split(".", 1)[0]
@@ -155,8 +173,8 @@ def _documentation(changed: ChangedFile, facts: PythonFacts | None, is_test: boo
                          f"public function(s) without docstring: {', '.join(missing[:3])}")
         elif public:
             yield Signal(d, "docstrings", 4, "every new public function has a docstring")
-        if facts.module_docstring:
-            yield Signal(d, "module_docstring", 1, "the module has a docstring")
+        if changed.status is FileStatus.ADDED and facts.module_docstring:
+            yield Signal(d, "module_docstring", 1, "the new module has a docstring")
     elif changed.language in ("javascript", "typescript"):
         yield from _jsdoc(changed)
 
@@ -184,14 +202,16 @@ def _architecture(changed: ChangedFile, findings: list[Finding], config: Config
     if drift:
         yield Signal(a, "boundary_violations", -min(10, 8 * len(drift)),
                      f"{len(drift)} import(s) cross a forbidden layer boundary")
-    line_count = (changed.content or "").count("\n")
-    if line_count > 800:
-        yield Signal(a, "large_module", -3, f"module is {line_count} lines long")
-    else:
-        yield Signal(a, "module_size_ok", 2, "module stays under 800 lines")
-    imports = sum(1 for line in (changed.content or "").splitlines() if _IMPORT_LINE.match(line))
-    if imports > 25:
-        yield Signal(a, "many_imports", -2, f"{imports} import statements")
+    added = len(changed.added_lines)
+    if added > FOCUSED_LINES:
+        yield Signal(a, "large_addition", -min(4, added // FOCUSED_LINES),
+                     f"the change adds {added} lines to this file")
+    elif added:
+        yield Signal(a, "focused_change", 2,
+                     f"the change adds {FOCUSED_LINES} lines or fewer to this file")
+    imports = sum(1 for line in _added(changed) if _IMPORT_LINE.match(line))
+    if imports > 10:
+        yield Signal(a, "many_imports", -2, f"the change adds {imports} import statements")
     if config.layers and any(matches_any(changed.path, globs) for globs in config.layers.values()):
         yield Signal(a, "layer_assigned", 2, "file sits in a declared layer")
 
