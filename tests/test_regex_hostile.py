@@ -8,7 +8,7 @@ from veroscore.config import Config
 from veroscore.detect.detectors.supabase_client import is_client_side
 from veroscore.detect.engine import detect
 from veroscore.detect.secret_patterns import JWT, TOKEN_PATTERNS, redact
-from veroscore.session import session_id_of
+from veroscore.session_ref import session_id_of
 
 HUNDRED_K = 100_000
 

@@ -68,7 +68,7 @@ def test_every_action_input_reaches_the_cli() -> None:
         if name != "python-version":
             assert f"inputs.{name} }}" in passed, name
     assert set(action["outputs"]) == {"score", "raw-score", "decision", "findings", "critical",
-                                      "report-json", "sarif", "spool-file"}
+                                      "report-json", "sarif", "spool-file", "cli"}
     composite = [s for s in action["runs"]["steps"] if "run" in s]
     assert all(s.get("shell") == "bash" for s in composite)
 
