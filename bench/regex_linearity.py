@@ -75,7 +75,7 @@ def _component(name: str) -> Callable[[str], Callable[[], object]]:
         from veroscore.detect.secret_patterns import redact
         return lambda text: lambda: redact(text)
     if name == "session":
-        from veroscore.session import session_id_of
+        from veroscore.session_ref import session_id_of
         return lambda text: lambda: session_id_of("feature/x", text)
     if name == "markdown-escape":
         from veroscore.report.escape import markdown_code, markdown_text
