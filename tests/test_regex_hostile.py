@@ -47,3 +47,14 @@ def test_a_100k_character_line_of_every_detector_shape_scans_clean() -> None:
     files.update({f"config/shape_{i}.yml": text + "\n" for i, text in enumerate(shapes)})
     result = detect(changeset_of(files), Config(), use_semgrep=False, change_level=False)
     assert [f for f in result.findings if f.violation_type != "missing_tests"] == []
+
+
+def test_parameterised_sql_signal_is_linear_on_a_run_of_placeholders() -> None:
+    """`execute("` and 100,000 `?`: the old pattern read the run both as text before the
+    placeholder and after it (quadratic: minutes); the answer must still be right."""
+    from veroscore.score.signals import _PARAM_SQL
+
+    run = "?" * 100_000
+    assert _PARAM_SQL.search('cur.execute("' + run) is None
+    assert _PARAM_SQL.search('cur.execute("' + run + '", args)') is not None
+    assert _PARAM_SQL.search('cur.execute("' + "%" * 100_000 + '", args)') is None

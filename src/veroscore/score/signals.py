@@ -32,7 +32,10 @@ _JS_EXPORTED_FN = re.compile(r"^\s*export\s+(?:default\s+)?(?:async\s+)?(?:funct
                              r"\s*(?::[^=]+)?=\s*(?:async\s*)?\()")
 _JS_EVAL = re.compile(r"\beval\(|\bnew Function\(")
 _PARAM_SQL = re.compile(
-    r"""(?:execute|query)\(\s*["'][^"']*(?:%s|\$\d|\?|%\(\w+\)s)[^"']*["']\s*,""")
+    # Possessive runs: the text before the first placeholder cannot also be read as the
+    # text after it, so a long run of `?` is linear, not quadratic.
+    r"""(?:execute|query)\(\s*+["'](?:[^"'%$?]|%(?!s|\(\w+\)s)|\$(?!\d))*+"""
+    r"""(?:%s|\$\d|\?|%\(\w+\)s)[^"']*+["']\s*,""")
 _ASSERTION = re.compile(r"^\s*assert\b|\bexpect\(|\bassert\w*\(|\bself\.assert|pytest\.raises")
 _ENABLE_RLS = re.compile(r"enable\s+row\s+level\s+security", re.IGNORECASE)
 _IMPORT_LINE = re.compile(r"^\s*(?:import\s|from\s+\S+\s+import\s)")
