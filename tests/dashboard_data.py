@@ -113,6 +113,9 @@ def fill_postgres(url: str, seeds: tuple[SeedPr, ...] = SEED) -> None:
                          (when, seed.number, seed.repository))
         conn.execute("UPDATE veroscore.sessions SET branch_name = %s, author = %s "
                      "WHERE session_id = 's-two'", (HOSTILE_BRANCH, HOSTILE_AUTHOR))
+        # Scoring moves every session to awaiting_review: give one another state, as an
+        # agent's session would have, so the status filter has something to tell apart.
+        conn.execute("UPDATE veroscore.sessions SET status = 'active' WHERE session_id = 's-one'")
         conn.execute("INSERT INTO veroscore.changes_queue (session_id, file_path, change_type) "
                      "VALUES ('s-one', 'src/a.py', 'modified')")
 

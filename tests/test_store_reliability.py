@@ -354,17 +354,24 @@ def test_nan_from_python_is_refused_and_spooled_not_stored(
 
 # -- Privileges ----------------------------------------------------------------------------
 
-PRIVILEGES_SQL = """
-SELECT 'rel ' || c.relname || ' ' || coalesce(c.relacl::text, '-')
+def _acl(column: str) -> str:
+    """An ACL as text with its items sorted: a re-grant may reorder them without changing
+    what anyone may do."""
+    return (f"coalesce((SELECT string_agg(a::text, ',' ORDER BY a::text) "
+            f"FROM unnest({column}) a), '-')")
+
+
+PRIVILEGES_SQL = f"""
+SELECT 'rel ' || c.relname || ' ' || {_acl("c.relacl")}
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'veroscore'
 UNION ALL
-SELECT 'fn ' || p.oid::regprocedure::text || ' ' || coalesce(p.proacl::text, '-')
+SELECT 'fn ' || p.oid::regprocedure::text || ' ' || {_acl("p.proacl")}
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'veroscore'
 UNION ALL
-SELECT 'schema ' || coalesce(nspacl::text, '-') FROM pg_namespace WHERE nspname = 'veroscore'
+SELECT 'schema ' || {_acl("nspacl")} FROM pg_namespace WHERE nspname = 'veroscore'
 UNION ALL
 SELECT 'default ' || d.defaclrole::regrole::text || ' ' || coalesce(d.defaclnamespace::text, '')
-       || ' ' || d.defaclobjtype::text || ' ' || d.defaclacl::text FROM pg_default_acl d
+       || ' ' || d.defaclobjtype::text || ' ' || {_acl("d.defaclacl")} FROM pg_default_acl d
 ORDER BY 1
 """
 

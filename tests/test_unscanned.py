@@ -17,6 +17,7 @@ import pytest
 from tests.helpers import GitRepo, run_cli
 from veroscore.config import Config, ScoreConfig
 from veroscore.detect.engine import detect
+from veroscore.detect.finding import Finding
 from veroscore.diff.content import decode_content
 from veroscore.diff.git import GitRange, read_git_range
 from veroscore.diff.github_api import read_pull_request
@@ -95,7 +96,10 @@ def test_unscanned_caps_the_decision_but_never_hides_a_block() -> None:
     capped = decide(9.9, (), complete, ScoreConfig(), unscanned)
     assert capped.value == "review_required" and "logo.png" in capped.reason
     assert decide(9.9, (), complete, ScoreConfig()).value == "auto_approve"
-    assert decide(-1.0, (), complete, ScoreConfig(block_below=0.0), unscanned).value == \
+    high = (Finding(rule_id="r", violation_type="hardcoded_date", severity="high",
+                    detector="dates", message="m", path="a.py", line=1, snippet="",
+                    suggested_fix="", penalty=-60),)
+    assert decide(-1.0, high, complete, ScoreConfig(block_below=0.0), unscanned).value == \
         "auto_block"
 
 
