@@ -13,6 +13,7 @@ from veroscore.detect.detectors.sql_parse import parse_migration
 from veroscore.detect.engine import detect
 from veroscore.detect.finding import Finding
 from veroscore.diff.git import GitRange, read_git_range
+from veroscore.pipeline import PipelineStatus
 from veroscore.score.engine import score_change
 
 MIGRATION = "supabase/migrations/20260101000000_x.sql"
@@ -113,7 +114,7 @@ def test_a_statement_that_does_not_parse_is_reported_and_the_rest_still_judged()
            "create tabel public.typo (id int);\ncreate table public.open (id int);\n")
     found = sql_findings(sql)
     assert sorted((f.rule_id, f.line, f.severity, f.violation_type) for f in found) == [
-        ("supabase-migration-not-parsed", 3, "high", "rls_violation"),
+        ("supabase-migration-not-parsed", 3, "high", "unanalysed_sql"),
         ("supabase-rls-disabled-in-public", 4, "critical", "rls_violation"),
         ("supabase-rls-enabled-no-policy", 2, "info", "rls_violation")]
     assert any('syntax error at or near "tabel"' in f.message for f in found)
@@ -127,6 +128,20 @@ def test_an_unterminated_string_is_one_finding_not_a_crash_and_never_a_block() -
     changes = changeset_of({MIGRATION: sql})
     result = score_change(changes, detect(changes, Config(), use_semgrep=False), Config())
     assert result.decision != "auto_block"
+    assert [f.penalty for f in result.findings if f.rule_id.endswith("not-parsed")] == [0.0]
+
+
+def test_an_unreadable_statement_never_blocks_even_a_very_weak_change() -> None:
+    """Real case (a schema.sql that begins with a stray diff hunk header, in a 4,000-line
+    untested change): the note asks for a review; only violations can block."""
+    from veroscore.score.decision import decide
+
+    sql = "@ -1,145 +0,0 @@\ncreate table public.t (id int);\n"
+    found = tuple(sql_findings(sql))
+    assert [f.severity for f in found if f.rule_id.endswith("not-parsed")] == ["high"]
+    weak = decide(0.01, found, PipelineStatus(present=False, complete=False, bonus=0.0,
+                                              missing=()), Config().score)
+    assert weak.value == "review_required"
 
 
 def test_sql_of_other_databases_gets_an_info_note_only() -> None:

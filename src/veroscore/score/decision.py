@@ -71,10 +71,11 @@ def decide(stabilized: float, findings: tuple[Finding, ...], pipeline: PipelineS
         return Decision("auto_block", f"Blocked by {_places(critical)}. "
                                       "Fix them and push again.")
     high = [f for f in findings if f.severity == "high" and not f.suppressed]
-    if stabilized < score.block_below and high:
+    penalised = [f for f in high if f.penalty < 0]  # a note on unread text is no violation
+    if stabilized < score.block_below and penalised:
         return Decision("auto_block", f"Score {stabilized:.2f} is below the blocking "
-                                      f"threshold {score.block_below:.2f} with {_places(high)}. "
-                                      "Fix them and push again.")
+                                      f"threshold {score.block_below:.2f} with "
+                                      f"{_places(penalised)}. Fix them and push again.")
     if unscanned:
         return Decision("review_required", _unscanned_reason(unscanned))
     if unjudged_code:

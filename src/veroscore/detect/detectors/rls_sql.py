@@ -115,7 +115,10 @@ class RlsSqlDetector:
         others = f" and {more} more statement(s)" if more else ""
         return ctx.finding(
             rule_id="supabase-migration-not-parsed" if supabase else "sql-not-parsed",
-            violation_type="rls_violation" if supabase else "unanalysed_sql",
+            # Not a violation that was seen but text that was not read: a person must look
+            # (high in a Supabase change), and it carries no penalty, so it can never push
+            # a change under block_below by itself.
+            violation_type="unanalysed_sql",
             detector=self.name, changed=changed, line=first.line,
             severity="high" if supabase else "info",
             message=f"PostgreSQL's parser could not read this statement ({first.message})"
