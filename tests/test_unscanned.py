@@ -179,3 +179,25 @@ def test_missing_base_object_does_not_fail_the_change(repo: GitRepo) -> None:
     changed = changes.file("app.py")
     assert changes.unscanned == ()
     assert changed is not None and changed.added_lines[2] == AWS
+
+
+def test_a_missing_object_of_a_rename_candidate_does_not_fail_the_change(
+        repo: GitRepo) -> None:
+    """Real case (a snapshot missing one blob): `git diff -M` read the deleted file's blob
+    to compare it with the added one and failed as a whole."""
+    body = "".join(f"line {n} of a long enough file\n" for n in range(40))
+    repo.write("old_name.py", body)
+    repo.write("keep.py", "K = 1\n")
+    base = repo.commit("base")
+    old_blob = repo.git("rev-parse", f"{base}:old_name.py")
+    (repo.root / "old_name.py").unlink()
+    repo.write("new_name.py", body + "extra = 1\n")
+    repo.write("keep.py", f"K = 1\n{AWS}\n")
+    head = repo.commit("rename and edit")
+    loose = repo.root / ".git" / "objects" / old_blob[:2] / old_blob[2:]
+    os.chmod(loose, stat.S_IWUSR | stat.S_IRUSR)
+    loose.unlink()
+    changes = read_git_range(GitRange(repo.root, base, head), MIB)
+    kept = changes.file("keep.py")
+    assert kept is not None and kept.added_lines[2] == AWS
+    assert changes.file("new_name.py") is not None

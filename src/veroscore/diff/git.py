@@ -114,10 +114,10 @@ class _RawEntry:
                f"{c_quote('b/' + self.path)}"
 
 
-def _raw_entries(repo: Path, base: str, head: str) -> list[_RawEntry]:
+def _raw_entries(repo: Path, base: str, head: str, renames: bool = True) -> list[_RawEntry]:
     """`:mode mode old_id new_id status NUL path [NUL new_path] NUL` records, in diff order."""
     fields = _git(repo, "diff", "--raw", "-z", "--no-abbrev", "--no-ext-diff", "--no-relative",
-                  "-M", base, head).split(b"\0")
+                  "-M" if renames else "--no-renames", base, head).split(b"\0")
     entries: list[_RawEntry] = []
     index = 0
     while index + 1 < len(fields) and fields[index].startswith(b":"):
@@ -137,7 +137,13 @@ def read_git_range(rng: GitRange, max_file_bytes: int) -> ChangeSet:
         raise InputError(f"{rng.repo}: not a git repository")
     head = _rev(rng.repo, rng.head)
     base = _rev(rng.repo, rng.base) if rng.base else resolve_base(rng.repo, head)
-    entries = _raw_entries(rng.repo, base, head)
+    try:
+        entries = _raw_entries(rng.repo, base, head)
+    except InputError:
+        # Rename detection reads both sides of every candidate pair, so one object missing
+        # from a partial clone fails the whole listing: list without renames, and the
+        # missing object then makes its own file unscanned below.
+        entries = _raw_entries(rng.repo, base, head, renames=False)
     blobs = _contents_at(rng.repo, entries, max_file_bytes)
     replaced = False
     if blobs.missing_ids:  # a partial clone: diff file by file, list what is absent
