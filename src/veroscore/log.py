@@ -42,6 +42,19 @@ class _RedactingStderrHandler(logging.Handler):
             self.handleError(record)
 
 
+class _StderrOfTheMoment:
+    """A file that writes to whatever `sys.stderr` is when a line is logged.
+
+    structlog's print logger keeps the file it was given; a long-lived task (the
+    dashboard's change feed) would otherwise write to a stream closed long ago."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(trace_id: str, debug: bool = False) -> None:
     """Configure structlog for this process; logs go to stderr, reports to stdout.
 
@@ -60,7 +73,7 @@ def configure_logging(trace_id: str, debug: bool = False) -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.DEBUG if debug else logging.INFO if in_ci else logging.WARNING),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_StderrOfTheMoment()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
     handler = _RedactingStderrHandler()

@@ -2,6 +2,11 @@
 
 One watcher per server fans each notice out to every open event stream. A notice says
 only which table changed; pages then re-read through the normal read path.
+
+A stream tells the page `ready` only once the feed really listens, and `down` when it
+loses the database: "Live" on the page must mean that a new score will show up. After a
+reconnect the feed sends one catch-up change, because notices sent while it was away
+are gone. The watcher never dies of an error: it logs, waits and listens again.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ POLL_SECONDS = 1.0
 RETRY_SECONDS = 5.0
 HEARTBEAT_SECONDS = 15.0
 _QUEUE_SIZE = 64
+_FEED_DOWN = {"table": "*", "op": "feed_down"}
+_FEED_UP = {"table": "*", "op": "feed_up"}
 
 
 class Broadcaster:
@@ -31,6 +38,26 @@ class Broadcaster:
 
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[dict[str, Any]]] = set()
+        self._ready = asyncio.Event()
+        self._was_down = False
+
+    def feed_up(self) -> None:
+        """The feed listens (again); after an outage every page re-reads once."""
+        self._ready.set()
+        if self._was_down:
+            self._was_down = False
+            self.publish(dict(_FEED_UP))
+
+    def feed_down(self) -> None:
+        if self._ready.is_set():
+            self._ready.clear()
+            self._was_down = True
+            self.publish(dict(_FEED_DOWN))
+
+    async def wait_ready(self, timeout: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), timeout)
+        return self._ready.is_set()
 
     def publish(self, notice: dict[str, Any]) -> None:
         for queue in list(self._queues):
@@ -66,12 +93,20 @@ async def _listen(url: str, broadcaster: Broadcaster) -> None:
         try:
             async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
                 await conn.execute(f"LISTEN {CHANNEL}")
+                broadcaster.feed_up()
                 log.info("dashboard_listening", channel=CHANNEL)
                 async for notify in conn.notifies():
                     broadcaster.publish(_parse(notify.payload))
-        except psycopg.Error as exc:
-            log.warning("dashboard_listen_failed", error=str(exc).strip().splitlines()[0])
+        except Exception as exc:  # the feed must outlive any one failure
+            broadcaster.feed_down()
+            _warn(log, "dashboard_listen_failed", exc)
         await asyncio.sleep(RETRY_SECONDS)
+
+
+def _warn(log: Any, event: str, exc: Exception) -> None:
+    message = str(exc).strip().splitlines()
+    with contextlib.suppress(Exception):
+        log.warning(event, error=message[0] if message else type(exc).__name__)
 
 
 def _parse(payload: str) -> dict[str, Any]:
@@ -99,6 +134,7 @@ def _sqlite_state(path: Path) -> tuple[Any, ...] | None:
 
 async def _poll(path: Path, broadcaster: Broadcaster) -> None:
     last = await asyncio.to_thread(_sqlite_state, path)
+    broadcaster.feed_up()
     while True:
         await asyncio.sleep(POLL_SECONDS)
         if not broadcaster.subscribers:
@@ -111,13 +147,25 @@ async def _poll(path: Path, broadcaster: Broadcaster) -> None:
 
 
 async def event_stream(broadcaster: Broadcaster) -> AsyncIterator[str]:
-    """Server-Sent Events: a `change` event per notice, a comment line as heartbeat."""
+    """Server-Sent Events: `ready` once the feed listens, `down` when it loses the store,
+    a `change` event per notice, and a comment line as heartbeat."""
     with broadcaster.subscribe() as queue:
         yield "retry: 2000\n\n"
+        while not await broadcaster.wait_ready(HEARTBEAT_SECONDS):
+            yield ": waiting for the change feed\n\n"
+        yield "event: ready\ndata: {}\n\n"
         while True:
             try:
                 notice = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
                 yield ": heartbeat\n\n"
                 continue
-            yield f"event: change\ndata: {json.dumps(notice)}\n\n"
+            yield _frame(notice)
+
+
+def _frame(notice: dict[str, Any]) -> str:
+    if notice == _FEED_DOWN:
+        return "event: down\ndata: {}\n\n"
+    if notice == _FEED_UP:
+        return 'event: ready\ndata: {}\n\nevent: change\ndata: {"table": "*"}\n\n'
+    return f"event: change\ndata: {json.dumps(notice)}\n\n"

@@ -520,8 +520,16 @@
   function connect() {
     var source = new EventSource(boot.api + '/events');
     var timer = null;
-    source.addEventListener('open', function () { statusEl.textContent = '● Live'; statusEl.className = 'status live'; });
-    source.addEventListener('error', function () { statusEl.textContent = 'Reconnecting…'; statusEl.className = 'status'; });
+    var lost = false;
+    function offline(text) { lost = true; statusEl.textContent = text; statusEl.className = 'status'; }
+    /* "Live" only once the server's change feed listens: a new score will then show up. */
+    source.addEventListener('open', function () { statusEl.textContent = 'Connecting…'; statusEl.className = 'status'; });
+    source.addEventListener('ready', function () {
+      statusEl.textContent = '● Live'; statusEl.className = 'status live';
+      if (lost) { lost = false; refresh(); }
+    });
+    source.addEventListener('down', function () { offline('Store unreachable · retrying'); });
+    source.addEventListener('error', function () { offline('Reconnecting…'); });
     source.addEventListener('change', function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
   }
   boot.columns = boot.columns || {};
