@@ -247,7 +247,7 @@ def test_live_page_shows_a_new_score_within_seconds(live_site: Site,
         add_sqlite_score(Path(store.url.removeprefix("sqlite:///")), newcomer)
     else:
         add_postgres_score(store.url, newcomer)
-    page.wait_for_selector("main tbody >> text=#77", timeout=5_000)
+    page.wait_for_selector("main tbody >> text=#77", timeout=10_000)
     assert _rows(page) == 7
     overview = live_site.open(live_site.urls["overview"])
     assert re.search(r"Scored today\s*2", overview.inner_text("main"), re.IGNORECASE)
