@@ -117,9 +117,9 @@ def render_corpus(target: Path, seed: int) -> set[tuple[str, int, str]]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(text, encoding="utf-8")
         for number, line in enumerate(text.splitlines(), start=1):
-            label = _LABEL.search(line)
-            if label and label.group("kind") == "expect":
-                expected.add((relative, number + 1, label.group("type")))
+            for label in _LABEL.finditer(line):
+                if label.group("kind") == "expect":
+                    expected.add((relative, number + 1, label.group("type")))
     return expected
 
 

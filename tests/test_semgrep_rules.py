@@ -29,8 +29,8 @@ def test_semgrep_test_over_rules_passes(tmp_path: Path) -> None:
 
 def test_one_semgrep_run_maps_findings_to_changed_files() -> None:
     files = {
-        "src/api/users.py": 'def f(cur, uid):\n'
-                            '    cur.execute(f"select * from u where id={uid}")\n',
+        "src/api/users.py": 'def f(cur, request):\n'
+                            '    cur.execute(f"select * from u where id={request.GET[\'id\']}")\n',
         "web/src/Comment.tsx": "export const C = ({b}: {b: string}) => "
                                "<p dangerouslySetInnerHTML={{__html: b}} />;\n",
         "tests/test_users.py": "def test_x():\n    print('debug ok in tests')\n",
@@ -40,7 +40,7 @@ def test_one_semgrep_run_maps_findings_to_changed_files() -> None:
     assert result.semgrep_ran
     got = {(f.rule_id, f.path, f.line, f.violation_type, f.severity) for f in result.findings}
     assert got == {
-        ("python-sqli-string-built-query", "src/api/users.py", 2, "sql_injection", "critical"),
+        ("python-sqli-request-data", "src/api/users.py", 2, "sql_injection", "critical"),
         ("react-dangerously-set-inner-html", "web/src/Comment.tsx", 1, "xss_vulnerability",
          "critical"),
         ("js-console-log-in-app-code", "web/src/log.ts", 2, "unstructured_logging", "medium"),

@@ -103,8 +103,8 @@ def test_legacy_rls_exempt_added_in_the_pr_is_refused_on_a_critical_rls_finding(
 
 # --- Semgrep findings (Semgrep really runs) --------------------------------------------
 
-SQLI = ('def get(cur, user_id):\n    {comment}\n'
-        '    cur.execute(f"SELECT * FROM users WHERE id = {{user_id}}")\n')
+SQLI = ('from flask import request\ndef get(cur):\n    {comment}\n'
+        '    cur.execute(f"SELECT * FROM users WHERE id = {{request.args[\'id\']}}")\n')
 
 
 def semgrep_findings(comment: str, added: set[int]) -> list[Finding]:
@@ -116,19 +116,19 @@ def semgrep_findings(comment: str, added: set[int]) -> list[Finding]:
 
 @pytest.mark.slow
 def test_nosemgrep_cannot_hide_a_critical_semgrep_finding() -> None:
-    found = semgrep_findings("# nosemgrep", added={1, 2, 3})
+    found = semgrep_findings("# nosemgrep", added={1, 2, 3, 4})
     assert [(f.severity, f.suppressed) for f in found] == [("critical", False)]
     assert found[0].suppression_note.startswith(WILDCARD)
 
 
 @pytest.mark.slow
 def test_semgrep_findings_follow_the_same_policy() -> None:
-    rule_id = semgrep_findings("pass", added={3})[0].rule_id
+    rule_id = semgrep_findings("pass", added={4})[0].rule_id
     comment = f"# veroscore: ignore[{rule_id}] ids are ints, checked upstream"
     assert [f.suppression_note[:len(ADDED_IN_PR)]
-            for f in semgrep_findings(comment, added={2, 3})] == [ADDED_IN_PR]
+            for f in semgrep_findings(comment, added={3, 4})] == [ADDED_IN_PR]
     assert [(f.suppressed, f.suppression_reason)
-            for f in semgrep_findings(comment, added={3})] == [
+            for f in semgrep_findings(comment, added={4})] == [
         (True, "ids are ints, checked upstream")]
 
 

@@ -51,12 +51,12 @@ export async function notSql(http: any, cache: Map<string, string>, params: URLS
   await sequelize.query("SELECT * FROM users WHERE id = :id", { replacements: { id } });
   // ok: js-sqli-string-built-query
   await db.query(sql`SELECT * FROM users WHERE id = ${id}`);
-  // ruleid: js-sqli-string-built-query
+  // ruleid: js-sqli-request-data, js-sqli-string-built-query
   await db.query({ sql: `SELECT * FROM users WHERE name = '${req.query.name}'`, timeout: 1000 });
   // ruleid: js-sqli-string-built-query
   await db.query({ text: "SELECT * FROM users WHERE name = '" + id + "'" });
   const q = util.format("SELECT * FROM users WHERE name = '%s'", req.body.name);
-  // ruleid: js-sqli-string-built-query
+  // ruleid: js-sqli-request-data, js-sqli-string-built-query
   await db.query(q);
   // ruleid: js-sqli-string-built-query
   await sequelize.query(`SELECT * FROM posts WHERE slug = '${id}'`);
@@ -75,4 +75,49 @@ export async function httpClients(client: any, api: any, db: any, kv: any, id: s
   await db.get(`SELECT * FROM users WHERE id = ${id}`);
   // ruleid: js-sqli-string-built-query
   db.run("DELETE FROM sessions WHERE user_id = " + id);
+}
+
+// Request data: the critical tier.
+export function routes(app: any, pool: any, knex: any) {
+  app.get("/users", async (req: any, res: any) => {
+    const name = req.query.name;
+    // ruleid: js-sqli-request-data, js-sqli-string-built-query
+    const rows = await pool.query(`SELECT * FROM users WHERE name = '${name}'`);
+    // ruleid: js-sqli-request-data, js-sqli-string-built-query
+    await knex.raw("SELECT * FROM t ORDER BY " + req.body.sort);
+    // ruleid: js-sqli-request-data
+    await pool.query(req.body.sql);
+    // ok: js-sqli-request-data, js-sqli-string-built-query
+    await pool.query("SELECT * FROM users WHERE name = $1", [req.query.name]);
+    // ok: js-sqli-request-data
+    await pool.query(`SELECT * FROM users LIMIT ${Number(req.query.limit)}`);
+    res.json(rows);
+  });
+}
+
+export async function koaHandler(ctx: any, db: any) {
+  // ruleid: js-sqli-request-data, js-sqli-string-built-query
+  await db.query(`DELETE FROM posts WHERE id = '${ctx.params.id}'`);
+  // ruleid: js-sqli-request-data, js-sqli-string-built-query
+  await db.query(`SELECT * FROM posts WHERE tag = '${ctx.request.query.tag}'`);
+}
+
+export async function GET(request: any, sql: any) {
+  const term = request.nextUrl.searchParams.get("q");
+  // ruleid: js-sqli-request-data, js-sqli-string-built-query
+  return sql.unsafe(`SELECT * FROM docs WHERE title LIKE '%${term}%'`);
+}
+
+export async function honoHandler(c: any, db: any) {
+  const body = await c.req.json();
+  // ruleid: js-sqli-request-data, js-sqli-string-built-query
+  return db.execute(`UPDATE users SET bio = '${body.bio}'`);
+}
+
+// A CLI option of unknown type: the high tier only, never a block; a typed number: clean.
+export async function evalScript(pool: any, opts: any, timeout: { ms: number }) {
+  // ruleid: js-sqli-string-built-query
+  await pool.query(`SET LOCAL statement_timeout = '${opts.statementTimeoutMs}ms'`);
+  // ok: js-sqli-request-data, js-sqli-string-built-query
+  await pool.query(`SET LOCAL statement_timeout = '${timeout.ms}ms'`);
 }

@@ -59,7 +59,7 @@ def constants_and_casts(cur, uid, limit, ids, request, requests, cache):
     cache.get(f"user:{uid}")
     # ok: python-sqli-string-built-query
     request.query(f"name={uid}")
-    # ruleid: python-sqli-string-built-query
+    # ruleid: python-sqli-request-data, python-sqli-string-built-query
     cur.execute(f"SELECT * FROM users WHERE name = '{request.args['name']}'")
     # ruleid: python-sqli-string-built-query
     cur.execute("SELECT * FROM t WHERE a = '%s' AND b = %s" % (uid, 1))
@@ -80,3 +80,53 @@ def paging(cur, page):
     offset = int(page) * 50
     # ok: python-sqli-string-built-query
     cur.execute(f"SELECT * FROM orders LIMIT 50 OFFSET {offset}")
+
+
+# Request data: the critical tier.
+@app.route("/users/<name>")
+def flask_view(name):
+    term = request.args.get("q", "")
+    # ruleid: python-sqli-request-data, python-sqli-string-built-query
+    db.session.execute(text(f"SELECT * FROM users WHERE bio LIKE '%{term}%'"))
+    # ruleid: python-sqli-request-data, python-sqli-string-built-query
+    cursor.execute("SELECT * FROM users WHERE name = '%s'" % name)
+    # ok: python-sqli-request-data, python-sqli-string-built-query
+    cursor.execute("SELECT * FROM users WHERE name = %s", (name,))
+    # ok: python-sqli-request-data, python-sqli-string-built-query
+    cursor.execute(f"SELECT * FROM users LIMIT {int(request.args['limit'])}")
+
+
+def django_view(request):
+    # ruleid: python-sqli-request-data, python-sqli-string-built-query
+    return Model.objects.raw("SELECT * FROM t WHERE slug = '" + request.GET["slug"] + "'")
+
+
+@router.get("/items/{item_id}")
+async def fastapi_view(item_id: str, limit: int, session=Depends(get_session)):
+    # ruleid: python-sqli-request-data, python-sqli-string-built-query
+    await session.execute(text(f"SELECT * FROM items WHERE id = '{item_id}'"))
+    # ok: python-sqli-request-data, python-sqli-string-built-query
+    await session.execute(text(f"SELECT * FROM items LIMIT {limit}"))
+
+
+@router.get("/items")
+async def typed_then_reassigned(limit: int, request: Request):
+    limit = request.query_params["limit"]
+    # ruleid: python-sqli-request-data, python-sqli-string-built-query
+    await database.fetch_all(f"SELECT * FROM items LIMIT {limit}")
+
+
+@router.post("/search")
+async def fastapi_body(request: Request, user: User = Depends(current_user)):
+    payload = await request.json()
+    # ruleid: python-sqli-request-data, python-sqli-string-built-query
+    await database.fetch_all(f"SELECT * FROM docs WHERE owner = '{payload['owner']}'")
+    # ruleid: python-sqli-string-built-query
+    await database.fetch_all(f"SELECT * FROM docs WHERE owner = '{user.name}'")
+
+
+# A parameter of a plain function: the high tier only, never a block.
+def repository_query(session, brain_id):
+    query = "SELECT * FROM brains WHERE id = '{brain_id}'"
+    # ruleid: python-sqli-string-built-query
+    return session.execute(text(query.format(brain_id=brain_id)))

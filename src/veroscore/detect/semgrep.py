@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from veroscore.config import SEVERITIES
 from veroscore.detect.base import DetectionContext
 from veroscore.detect.finding import Finding
 from veroscore.detect.rule_languages import semgrep_languages
@@ -126,8 +127,9 @@ class RunningSemgrep:
         if report is None:
             return SemgrepOutput((), tuple(self._notes), True, _all_unscanned(
                 self._targets, self._process.returncode, stdout, stderr))
-        findings = tuple(_to_finding(self._ctx, r, self._targets)
-                         for r in report.get("results", []) if r.get("path") in self._targets)
+        results = _without_superseded([r for r in report.get("results", [])
+                                       if r.get("path") in self._targets])
+        findings = tuple(_to_finding(self._ctx, r, self._targets) for r in results)
         notes = self._notes + [_error_note(e) for e in report.get("errors", [])
                                if str(e.get("path") or "") not in self._targets]
         return SemgrepOutput(findings, tuple(notes), True, _unscanned(report, self._targets))
@@ -248,16 +250,47 @@ def _error_note(error: dict[str, Any]) -> str:
     return f"{where}: Semgrep could not analyse this file ({message[0] if message else '?'})"
 
 
+def _rule_id(result: dict[str, Any]) -> str:
+    return str(result.get("check_id", "semgrep")).rsplit(".", 1)[-1]
+
+
+def _without_superseded(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop a result whose rule names, in `metadata.superseded_by`, a stronger rule that
+    fired on the same line: the tiers of one check (request data reaching a SQL call,
+    critical; a value of unknown origin, high) report a line once, at the stronger level."""
+    fired = {(_rule_id(r), r.get("path"), r.get("start", {}).get("line")) for r in results}
+
+    def superseded(result: dict[str, Any]) -> bool:
+        metadata = result.get("extra", {}).get("metadata", {}) or {}
+        stronger = metadata.get("superseded_by") or []
+        names = [stronger] if isinstance(stronger, str) else list(stronger)
+        where = (result.get("path"), result.get("start", {}).get("line"))
+        return any((str(name), *where) in fired for name in names)
+
+    return [r for r in results if not superseded(r)]
+
+
 def _to_finding(ctx: DetectionContext, result: dict[str, Any],
                 targets: dict[str, ChangedFile]) -> Finding:
     extra = result.get("extra", {})
     metadata = extra.get("metadata", {}) or {}
-    rule_id = str(result.get("check_id", "semgrep")).rsplit(".", 1)[-1]
+    rule_id = _rule_id(result)
     violation = str(metadata.get("violation_type", "custom_rule"))
-    own_severity = None if violation in ctx.config.severities else \
-        _SEVERITY.get(str(extra.get("severity", "")), "medium")
+    own_severity = _own_severity(metadata, str(extra.get("severity", "")),
+                                 violation in ctx.config.severities)
     return ctx.finding(
         rule_id=rule_id, violation_type=violation, detector="semgrep",
         changed=targets[result["path"]], line=int(result.get("start", {}).get("line", 1)),
         message=" ".join(str(extra.get("message", rule_id)).split()),
         suggested_fix=str(metadata.get("fix", "")), severity=own_severity)
+
+
+def _own_severity(metadata: dict[str, Any], semgrep_level: str, typed: bool) -> str | None:
+    """The rule's own level: `metadata.severity` when it names one (a weaker tier of a
+    check, such as SQL built from a value of unknown origin); otherwise none for a known
+    violation type (its configured level applies) and Semgrep's level for other rules.
+    `rules.severity` in the configuration still overrides both."""
+    declared = str(metadata.get("severity", "")).lower()
+    if declared in SEVERITIES:
+        return declared
+    return None if typed else _SEVERITY.get(semgrep_level, "medium")
