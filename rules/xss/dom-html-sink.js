@@ -1,5 +1,6 @@
 import DOMPurify from "dompurify";
 import { marked } from "marked";
+import spinner from "./spinner.svg?raw";
 
 const ICONS = { check: "<svg>check</svg>" };
 
@@ -76,3 +77,12 @@ const arrow = (el, text) => {
   // ruleid: dom-html-sink
   el.innerHTML = text;
 };
+
+export function showSpinner(el, source) {
+  // ok: dom-html-sink
+  el.innerHTML = spinner;
+  // ok: dom-html-sink
+  el.innerHTML = Prism.highlight(source, Prism.languages.js, "js");
+  // ruleid: dom-html-sink
+  el.innerHTML = `<code>${source}</code>`;
+}

@@ -1,4 +1,8 @@
 import DOMPurify from "dompurify";
+import hljs from "highlight.js";
+import logo from "./logo.svg?raw";
+import notice from "./notice.html";
+import content from "./cms-client";
 
 export function Raw({ body }: { body: string }) {
   // ruleid: react-dangerously-set-inner-html
@@ -48,4 +52,24 @@ export function Wrapped(props: { title: string }) {
 export function JsonLd({ data }: { data: object }) {
   // ok: react-dangerously-set-inner-html
   return <script dangerouslySetInnerHTML={{ __html: "{}" }} />;
+}
+
+export function Logo() {
+  // ok: react-dangerously-set-inner-html
+  return <span dangerouslySetInnerHTML={{ __html: logo }} />;
+}
+
+export function Notice() {
+  // ok: react-dangerously-set-inner-html
+  return <aside dangerouslySetInnerHTML={{ __html: notice }} />;
+}
+
+export function FromAModule() {
+  // ruleid: react-dangerously-set-inner-html
+  return <main dangerouslySetInnerHTML={{ __html: content.body }} />;
+}
+
+export function Code({ code, language }: { code: string; language: string }) {
+  // ok: react-dangerously-set-inner-html
+  return <pre dangerouslySetInnerHTML={{ __html: hljs.highlight(code, { language }).value }} />;
 }
