@@ -86,3 +86,12 @@ export function showSpinner(el, source) {
   // ruleid: dom-html-sink
   el.innerHTML = `<code>${source}</code>`;
 }
+
+export function cloneRow(list, row) {
+  // ok: dom-html-sink
+  list.innerHTML = document.getElementById("row-template").innerHTML;
+  // ok: dom-html-sink
+  list.innerHTML += row.outerHTML;
+  // ruleid: dom-html-sink
+  list.innerHTML += row.textContent;
+}
