@@ -61,3 +61,19 @@ def test_a_team_can_raise_the_unknown_origin_tier_by_rule_id() -> None:
                                   "tests/test_x.py": "assert 1\n"}), config)
     assert {(f.line, f.severity) for f in result.findings
             if f.violation_type == "sql_injection"} == {(5, "critical"), (7, "critical")}
+
+
+def test_rules_that_see_no_data_flow_send_to_review_not_block() -> None:
+    files = {
+        "app/templates/post.html": "<article>{{ post.body|safe }}</article>\n",
+        "web/components/Post.vue": '<template><div v-html="post.body"></div></template>\n',
+        "app/mail.py": "import jinja2\nenv = jinja2.Environment(autoescape=False)\n",
+        "tests/test_x.py": "assert 1\n",
+    }
+    result = detect(changeset_of(files), Config())
+    assert sorted((f.rule_id, f.severity) for f in result.findings
+                  if f.violation_type == "xss_vulnerability") == [
+        ("python-jinja-autoescape-off", "high"),
+        ("template-unescaped-output", "high"),
+        ("vue-v-html", "high"),
+    ]
