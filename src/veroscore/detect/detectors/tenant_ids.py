@@ -20,8 +20,8 @@ ID_NAME = re.compile(
     r"(?:tenant|org|organi[sz]ation|account|user|customer|company|workspace|team)_?id",
     re.IGNORECASE)
 _BOUND = re.compile(
-    r"(?<![\w$])(?P<name>[\w$]++)[\"']?[ \t]*+(?P<op>===?|!==?|=|:)[ \t]*+[\"'`](?P<uuid>"
-    + UUID + r")[\"'`]")
+    r"(?<![\w$])(?P<name>[\w$]++)[\"']?[ \t]*+(?:===?|!==?|=|:)[ \t]*+[\"'`](?P<uuid>" + UUID
+    + r")[\"'`]")
 """`name = "uuid"`, `name: "uuid"`, `name === "uuid"`; the name is read whole (possessive)
 and must contain an ID_NAME."""
 _FILTER = re.compile(
@@ -44,15 +44,11 @@ class TenantIdDetector:
                 match = bound_tenant_id(text)
                 if match is None:
                     continue
-                constant = is_named_constant(match)
                 yield ctx.finding(
                     rule_id="hardcoded-tenant-id", violation_type="hardcoded_tenant_id",
                     detector=self.name, changed=changed, line=line_no,
-                    severity="high" if constant else None,
-                    message=(f"Id constant '{match.group('name')}' defined in code: check "
-                             "that no request is pinned to it." if constant else
-                             f"Hardcoded id bound to '{match.group('name')}': every caller "
-                             "is pinned to one tenant."),
+                    message=f"Hardcoded id bound to '{match.group('name')}': every caller is "
+                            "pinned to one tenant.",
                     suggested_fix="Take the id from the authenticated request context "
                                   "(JWT claims or session), never from a literal.")
 
@@ -66,13 +62,3 @@ def bound_tenant_id(line: str) -> re.Match[str] | None:
             if ID_NAME.search(match.group("name")) and not _NIL.match(match.group("uuid")):
                 return match
     return None
-
-
-def is_named_constant(match: re.Match[str]) -> bool:
-    """`DEFAULT_ORG_ID = "…"`: a named constant (a system user, a demo workspace) is how
-    real applications name well-known rows, so it is high, for review; an id compared
-    or filtered on in place (`org_id == "…"`, `.eq("org_id", "…")`) pins requests and
-    keeps the configured level."""
-    operator = match.groupdict().get("op")
-    name = match.group("name")
-    return operator == "=" and name.upper() == name and not name.isdigit()
