@@ -8,6 +8,8 @@ PEM private keys, Supabase's `sb_secret_` keys and legacy JWTs, URLs with passwo
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -124,14 +126,38 @@ def is_placeholder(value: str) -> bool:
 def jwt_claims(token: str) -> dict[str, object]:
     """Decode the (unverified) payload of a JWT; an empty dict when it is not one."""
     parts = token.split(".")
-    if len(parts) != 3:
-        return {}
-    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    return _jwt_part(parts[1]) if len(parts) == 3 else {}
+
+
+def _jwt_part(part: str) -> dict[str, object]:
+    """A JWT header or payload as a dict; empty when it is not base64url JSON."""
     try:
-        claims = json.loads(base64.urlsafe_b64decode(payload))
+        decoded = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
     except (ValueError, UnicodeDecodeError):
         return {}
-    return claims if isinstance(claims, dict) else {}
+    return decoded if isinstance(decoded, dict) else {}
+
+
+SUPABASE_DEMO_JWT_SECRET = b"super-secret-jwt-token-with-at-least-32-characters-long"
+"""The JWT secret every local Supabase stack (`supabase start`, the self-hosting
+docker-compose) uses by default; the keys it signs are printed in Supabase's own docs."""
+
+
+def is_supabase_demo_jwt(token: str) -> bool:
+    """True when `token` is an HS256 JWT signed with Supabase's public demo secret.
+
+    Such a key (the `supabase-demo` anon and service_role keys of a local stack) opens
+    nothing but a developer's local database, so it is not a leak. Only the signature
+    proves it: the claims are whatever the PR author wrote, so `iss: supabase-demo` alone
+    exempts nothing. The signature is compared in its canonical encoding, in constant time.
+    """
+    parts = token.split(".")
+    if not token.isascii() or len(parts) != 3 or _jwt_part(parts[0]).get("alg") != "HS256":
+        return False
+    digest = hmac.new(SUPABASE_DEMO_JWT_SECRET, f"{parts[0]}.{parts[1]}".encode("ascii"),
+                      hashlib.sha256).digest()
+    expected = base64.urlsafe_b64encode(digest).rstrip(b"=")
+    return hmac.compare_digest(expected, parts[2].encode("ascii"))
 
 
 def is_placeholder_password(password: str) -> bool:

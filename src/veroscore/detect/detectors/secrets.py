@@ -36,6 +36,7 @@ from veroscore.detect.secret_patterns import (
     is_placeholder,
     is_placeholder_password,
     is_reference,
+    is_supabase_demo_jwt,
     jwt_claims,
 )
 from veroscore.diff import ChangedFile
@@ -68,6 +69,19 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)++$")
 """`SUPABASE_SERVICE_ROLE_KEY` as a value names an environment variable."""
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*+(?:[_.:-][a-z0-9]++)++$")
 """`service_role_token`, `auth.access-token`: a name, key or RPC, not a random secret."""
+_LOCALISATION_FILE = re.compile(
+    r"(?:^|/)(?:_?locales?|i18n|l10n|translations?|langs?|[^/]*\.lproj)/|"
+    r"\.(?:po|pot|xlf|xliff|arb|strings|stringsdict)$|(?:^|/)[^/]*messages[^/]*\.properties$",
+    re.IGNORECASE)
+"""Localisation catalogues (`locales/`, `i18n/`, `translations/`, `lang/`, `*.po`, Java
+`messages_*.properties`): their password-named keys hold UI labels, so only provider token
+formats are looked for there."""
+_ESCAPE = re.compile(r"\\u\{(?P<code>[0-9a-fA-F]{1,6})\}|\\u(?P<code4>[0-9a-fA-F]{4})|"
+                     r"\\x(?P<code2>[0-9a-fA-F]{2})")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{20,}")
+_WORD = re.compile(r"[(\"'¿¡«]*+[^\W\d_]++(?:['’.-][^\W\d_]++)*+[.,:;!?…)\"'»]*+")
+"""A word of any script with its punctuation: `Password`, `don't`, `e-mail,`, `(optional)`."""
+_PROMPT_ENDINGS = ("?", ":", "…", "...", "？", "：")
 _HASHED_PASSWORD = re.compile(r"^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\$2[aby]?\$|\$argon2)")
 _MIN_PASSWORD = 4
 _LONGEST_TOKEN = 512
@@ -122,7 +136,7 @@ class SecretsDetector:
                                   message=f"Hardcoded {pattern.provider}.", suggested_fix=FIX)
         for match in JWT.finditer(line):
             role = str(jwt_claims(match.group(0)).get("role", ""))
-            if role == "service_role":
+            if role == "service_role" and not is_supabase_demo_jwt(match.group(0)):
                 found = True
                 yield ctx.finding(
                     rule_id="secret-supabase-service-role-jwt", violation_type=VIOLATION,
@@ -144,7 +158,8 @@ class SecretsDetector:
 
     def _generic(self, ctx: DetectionContext, changed: ChangedFile, line_no: int,
                  text: str) -> Iterator[Finding]:
-        if changed.language in _DOC_LANGUAGES or _EXAMPLE_FILE.search(changed.path):
+        if changed.language in _DOC_LANGUAGES or _EXAMPLE_FILE.search(changed.path) or \
+                _LOCALISATION_FILE.search(changed.path):
             return
         finding = self._sql_password(text) or self._credential_literal(text)
         if finding is None and _CONFIG_FILE.search(changed.path):
@@ -162,11 +177,12 @@ class SecretsDetector:
         for match in CREDENTIAL_ASSIGNMENT.finditer(text):
             name, value = match.group("name"), match.group("value")
             if not is_credential_name(name) or not_secret_name(name) or \
-                    JWT.fullmatch(value) or not _looks_like_value(value):
+                    JWT.fullmatch(value) or not _looks_like_value(value) or \
+                    is_human_text(value):
                 continue
             if value.startswith(("sb_publishable_", "pk_", "http")):
                 continue
-            if len(value) < 12 or shannon_entropy(value) < 3.5:
+            if not _is_random(value):
                 continue
             return "secret-generic-credential", f"High-entropy literal assigned to '{name}'."
         return None
@@ -182,14 +198,15 @@ class SecretsDetector:
         password = PASSWORD_WORD.search(leaf) is not None
         if not is_credential_name(leaf) or not_secret_name(leaf) or \
                 not _looks_like_value(value, password) or \
-                value.lower().startswith(("http", "/", "./")):
+                value.lower().startswith(("http", "/", "./")) or is_human_text(value) or \
+                (JWT.fullmatch(value) and is_supabase_demo_jwt(value)):
             return None
         if password:
             if len(value) >= _MIN_PASSWORD and not _HASHED_PASSWORD.match(value):
                 return ("secret-config-password",
                         f"Literal password assigned to '{name}' in a config file.")
             return None
-        if len(value) >= 12 and shannon_entropy(value) >= 3.5:
+        if _is_random(value):
             return "secret-generic-credential", f"High-entropy literal assigned to '{name}'."
         return None
 
@@ -203,6 +220,56 @@ class SecretsDetector:
         if not _looks_like_value(value, password=True) or _HASHED_PASSWORD.match(value):
             return None
         return "secret-sql-password", "Literal password in a SQL role definition."
+
+
+def is_human_text(value: str) -> bool:
+    """A UI label or message (`Forgot password?`, `确认密码`, `\\u5bc6\\u7801`), not a credential.
+
+    Human text is mostly non-ASCII letters (CJK, Cyrillic, Arabic…), or at least two
+    words with words the majority of the space-separated parts (`Min 8 characters`), or
+    one word ending like a prompt (`Password:`). JSON and JS escapes are decoded first, so
+    escaped text reads as what it says and an escaped token as a token. A value holding a
+    token-like run (20+ letters and digits without a space) is never human text: adding a
+    space or a word does not hide a key.
+    """
+    text = unescape(value).strip()
+    if not text or any(_is_token_like(run) for run in _TOKEN_RUN.findall(text)):
+        return False
+    visible = [c for c in text if not c.isspace()]
+    foreign_letters = sum(1 for c in visible if c.isalpha() and not c.isascii())
+    if foreign_letters * 2 >= len(visible):
+        return True
+    parts = text.split()
+    words = sum(1 for part in parts if _WORD.fullmatch(part))
+    if len(parts) > 1:
+        return words >= 2 and words * 2 > len(parts)
+    return words == 1 and text.endswith(_PROMPT_ENDINGS)
+
+
+def unescape(value: str) -> str:
+    """`\\u5bc6`, `\\u{1F511}`, `\\x41` decoded: judge what a literal says, not how it is spelt."""
+    return _ESCAPE.sub(_unescape, value) if "\\" in value else value
+
+
+def _is_random(value: str) -> bool:
+    """Long and high-entropy as written or once decoded (an escaped key is as random as
+    the key, though its `\\u00` spelling is not)."""
+    return any(len(text) >= 12 and shannon_entropy(text) >= 3.5
+               for text in {value, unescape(value)})
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = int(match.group("code") or match.group("code4") or match.group("code2"), 16)
+    return chr(code) if code <= 0x10FFFF else match.group(0)
+
+
+def _is_token_like(run: str) -> bool:
+    """Letters mixed with digits, or both cases at high entropy: how keys look (a long
+    word such as `internationalization` is neither)."""
+    has_digit = any(c.isdigit() for c in run)
+    has_letter = any(c.isalpha() for c in run)
+    mixed_case = any(c.isupper() for c in run[1:]) and any(c.islower() for c in run)
+    return (has_digit and has_letter) or (mixed_case and shannon_entropy(run) >= 3.5)
 
 
 def not_secret_name(name: str) -> bool:
