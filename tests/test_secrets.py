@@ -267,3 +267,27 @@ def test_demo_signature_check() -> None:
 def test_the_public_demo_secret_itself_is_not_reported() -> None:
     line = "          JWT_SECRET_KEY: super-secret-jwt-token-with-at-least-32-characters-long\n"
     assert secret_rules({".github/workflows/backend-tests.yml": line}) == set()
+
+
+# --- routes, enum values, interpolations --------------------------------------------
+
+@pytest.mark.parametrize(("path", "line"), [
+    ("frontend/lib/api/user/email.ts", '  forgotPassword: "/api/users/forgot-password",'),
+    ("packages/invoice/package.json", '    "./token": "./src/token/index.ts",'),
+    ("shared/types.ts", '  MembersCanCreateApiKey = "membersCanCreateApiKey",'),
+    ("src/sync.py", 'client_credentials = f"{NOTION_CLIENT_ID}:{NOTION_CLIENT_SECRET}"'),
+    (".env", "FIRST_SUPERUSER_PASSWORD=changethis"),
+])
+def test_routes_enum_values_and_interpolations_are_not_credentials(path: str,
+                                                                   line: str) -> None:
+    assert secret_rules({path: line + "\n"}) == set()
+
+
+@pytest.mark.parametrize(("path", "line", "rule"), [
+    ("src/sync.py", f'client_secret = f"{{prefix}}{RANDOM}"', "secret-generic-credential"),
+    ("src/aws.py", f'aws_secret_access_key = "/{RANDOM}+Qw"', "secret-generic-credential"),
+    ("config/app.yml", "  password: HelloWorld", "secret-config-password"),
+])
+def test_keys_next_to_interpolations_or_shaped_like_paths_are_found(path: str, line: str,
+                                                                    rule: str) -> None:
+    assert secret_rules({path: line + "\n"}) == {(path, 1, rule, "high")}

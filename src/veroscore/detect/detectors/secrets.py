@@ -13,6 +13,17 @@ config files (dotenv, YAML, TOML, INI, properties) unquoted values count too, an
 literal password of any length is reported; so is a `PASSWORD '…'` clause in SQL. These
 name-based findings are `high` (a person looks), never a block on their own; example and
 template files (`.env.example`, `*.sample`) and docs hold examples by design.
+
+UI text is not a credential: a value that reads as human language (`Forgot password?`,
+`确认密码`, JSON-escaped `\\u5bc6\\u7801`) under a password-named key is a label, unless a
+token-like run sits in it; localisation catalogues (`locales/`, `i18n/`, `translations/`,
+`*.po`…) get no name-based findings at all. Routes (`/api/users/forgot-password`), enum
+values restating their name and `f"{ID}:{SECRET}"` interpolations are not values either.
+Provider token formats, JWTs and PEM keys are looked for everywhere.
+
+Supabase's local stack signs its anon and service_role keys with a public demo secret; a
+JWT whose signature verifies with it opens only a developer's local database and is not
+reported. The claims prove nothing (the PR author writes them): only the signature counts.
 """
 
 from __future__ import annotations
@@ -82,6 +93,15 @@ _TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{20,}")
 _WORD = re.compile(r"[(\"'¿¡«]*+[^\W\d_]++(?:['’.-][^\W\d_]++)*+[.,:;!?…)\"'»]*+")
 """A word of any script with its punctuation: `Password`, `don't`, `e-mail,`, `(optional)`."""
 _PROMPT_ENDINGS = ("?", ":", "…", "...", "？", "：")
+_CAMEL_IDENTIFIER = re.compile(r"^[A-Za-z][a-z]++(?:[A-Z][a-z]++)++$")
+"""`membersCanCreateApiKey`, `AccessToken`: an enum value or key name made of words."""
+_PATH = re.compile(r"^\.{0,2}/(?:[a-z0-9_.~@-]++|:\w++|\{\w++\}|\[\w++\])"
+                   r"(?:/(?:[a-z0-9_.~@-]++|:\w++|\{\w++\}|\[\w++\]))*+/?$")
+"""`/api/users/forgot-password`, `./src/token/index.ts`: a route or module path (lower-case
+segments, so a base64 key that happens to start with `/` is not one)."""
+_INTERPOLATION = re.compile(r"\{[^{}\s]*+\}")
+"""`f"{CLIENT_ID}:{CLIENT_SECRET}"`: interpolated values are judged where they are defined;
+the literal text around them is what this line adds."""
 _HASHED_PASSWORD = re.compile(r"^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\$2[aby]?\$|\$argon2)")
 _MIN_PASSWORD = 4
 _LONGEST_TOKEN = 512
@@ -180,9 +200,9 @@ class SecretsDetector:
                     JWT.fullmatch(value) or not _looks_like_value(value) or \
                     is_human_text(value):
                 continue
-            if value.startswith(("sb_publishable_", "pk_", "http")):
+            if value.startswith(("sb_publishable_", "pk_", "http")) or _PATH.match(value):
                 continue
-            if not _is_random(value):
+            if not _is_random(_INTERPOLATION.sub("", value)):
                 continue
             return "secret-generic-credential", f"High-entropy literal assigned to '{name}'."
         return None
@@ -284,8 +304,9 @@ def _looks_like_value(value: str, password: bool = False) -> bool:
     name (`db_password`, `secrets.db`) reads as a reference to something else.
     """
     value = value[:_LONGEST_TOKEN]
-    identifier = _IDENTIFIER.match(value) is not None and \
-        (not password or "_" in value or "." in value)
+    identifier = (_IDENTIFIER.match(value) is not None
+                  and (not password or "_" in value or "." in value)) or \
+        (not password and _CAMEL_IDENTIFIER.match(value) is not None)
     return not (is_reference(value) or is_placeholder(value) or _EXAMPLE.search(value)
                 or _ENV_NAME.match(value) or identifier
                 or value.replace(".", "", 1).isdigit() or len(set(value)) < 3)
