@@ -291,3 +291,19 @@ def test_routes_enum_values_and_interpolations_are_not_credentials(path: str,
 def test_keys_next_to_interpolations_or_shaped_like_paths_are_found(path: str, line: str,
                                                                     rule: str) -> None:
     assert secret_rules({path: line + "\n"}) == {(path, 1, rule, "high")}
+
+
+def test_long_hostile_values_are_read_once_and_judged_right() -> None:
+    """100k-character values of the shapes the label, path, escape and interpolation
+    checks read: linear patterns finish, and a key at the end of text is still found."""
+    n = 100_000
+    labels = {"config/a.yml": 'password: "' + "Password is required " * (n // 21) + '"\n',
+              "src/a.json": '"password": "' + "\\u5bc6" * (n // 6) + '"\n',
+              "src/b.json": '"token": "' + "/a" * (n // 2) + '"\n',
+              "src/c.py": 'token = f"' + "{x}" * (n // 3) + '"\n',
+              "src/d.ts": 'secretKey = "' + RANDOM * (n // len(RANDOM)) + '"\n'}
+    found = secret_rules(labels)
+    assert {path for path, *_ in found} == {"src/d.ts"}
+    hidden = "密码" * 60 + RANDOM  # padding lowers the entropy of the whole
+    assert secret_rules({"src/e.ts": f'apiSecret = "{hidden}";\n'}) == {
+        ("src/e.ts", 1, "secret-generic-credential", "high")}

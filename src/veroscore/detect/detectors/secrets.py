@@ -272,10 +272,13 @@ def unescape(value: str) -> str:
 
 
 def _is_random(value: str) -> bool:
-    """Long and high-entropy as written or once decoded (an escaped key is as random as
-    the key, though its `\\u00` spelling is not)."""
+    """Long and high-entropy as written, once decoded (an escaped key is as random as the
+    key, though its `\\u00` spelling is not), or in a token-like run inside it (padding a
+    key with text lowers the entropy of the whole, not of the key)."""
+    decoded = unescape(value)
+    runs = [run for run in _TOKEN_RUN.findall(decoded) if _is_token_like(run)]
     return any(len(text) >= 12 and shannon_entropy(text) >= 3.5
-               for text in {value, unescape(value)})
+               for text in (value, decoded, *runs))
 
 
 def _unescape(match: re.Match[str]) -> str:
