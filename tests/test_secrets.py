@@ -129,6 +129,10 @@ def json_escaped_ascii(text: str) -> str:
     ("config/forms.yml", '  password: "Mot de passe oublié ?"'),
     ("config/forms.yml", '  api_key: "Min 8 characters, letters and digits"'),
     ("config/forms.yml", '  password: "Password:"'),
+    # message parameters and escaped line breaks are not words, nor do they hide any
+    ("config/forms.yml", '  passwords_left: "{count} of {total} passwords"'),
+    ("config/forms.yml", '  passwords_left: "%d of %d passwords"'),
+    ("config/forms.yml", '  password_rules: "Password:\\nRequired"'),
 ])
 def test_ui_labels_under_credential_named_keys_are_not_credentials(path: str,
                                                                    line: str) -> None:
@@ -148,6 +152,7 @@ def test_ui_labels_under_credential_named_keys_are_not_credentials(path: str,
     ("config/app.yml", "  password: hunter2", "secret-config-password"),
     ("config/app.yml", '  password: "Xk29 vLq8"', "secret-config-password"),
     ("config/app.yml", "  password: Secret!", "secret-config-password"),
+    ("config/app.yml", '  password: "Zq8v {x} N2kLm4"', "secret-config-password"),
     (".env", "DB_PASSWORD=s3cr3t!", "secret-config-password"),
     ("supabase/migrations/1_roles.sql", "CREATE ROLE app LOGIN PASSWORD 'xyz';",
      "secret-sql-password"),
@@ -171,6 +176,7 @@ def test_credentials_that_only_look_like_text_are_still_found(path: str, line: s
     "src/main/resources/messages_de.properties",
     "locale/de/LC_MESSAGES/django.po",
     "App/de.lproj/Localizable.strings",
+    "web/messages/de-DE.json",
 ])
 def test_localisation_catalogues_yield_no_name_based_findings(path: str) -> None:
     """Single words under password-named keys: a weak password elsewhere, a label here."""

@@ -82,16 +82,20 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*+(?:[_.:-][a-z0-9]++)++$")
 """`service_role_token`, `auth.access-token`: a name, key or RPC, not a random secret."""
 _LOCALISATION_FILE = re.compile(
     r"(?:^|/)(?:_?locales?|i18n|l10n|translations?|langs?|[^/]*\.lproj)/|"
-    r"\.(?:po|pot|xlf|xliff|arb|strings|stringsdict)$|(?:^|/)[^/]*messages[^/]*\.properties$",
+    r"\.(?:po|pot|xlf|xliff|arb|strings|stringsdict)$|(?:^|/)[^/]*messages[^/]*\.properties$|"
+    r"(?:^|/)messages/[a-z]{2,3}(?:[-_][a-z]{2,4})?\.(?:json|ya?ml)$",
     re.IGNORECASE)
 """Localisation catalogues (`locales/`, `i18n/`, `translations/`, `lang/`, `*.po`, Java
-`messages_*.properties`): their password-named keys hold UI labels, so only provider token
-formats are looked for there."""
+`messages_*.properties`, next-intl's `messages/en.json`): their password-named keys hold
+UI labels, so only provider token formats are looked for there."""
 _ESCAPE = re.compile(r"\\u\{(?P<code>[0-9a-fA-F]{1,6})\}|\\u(?P<code4>[0-9a-fA-F]{4})|"
-                     r"\\x(?P<code2>[0-9a-fA-F]{2})")
+                     r"\\x(?P<code2>[0-9a-fA-F]{2})|\\[nrt]")
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{20,}")
 _WORD = re.compile(r"[(\"'¿¡«]*+[^\W\d_]++(?:['’.-][^\W\d_]++)*+[.,:;!?…)\"'»]*+")
 """A word of any script with its punctuation: `Password`, `don't`, `e-mail,`, `(optional)`."""
+_MESSAGE_PARAMETER = re.compile(r"\{\{?[^{}\s]*+\}\}?|%\{\w++\}|%\(\w++\)[sd]|%[sd]|"
+                                r"\$\{\w++\}")
+"""`{name}`, `{{count}}`, `%{n}`, `%(n)s`, `%s`: the parameters of a message, not its words."""
 _PROMPT_ENDINGS = ("?", ":", "…", "...", "？", "：")
 _CAMEL_IDENTIFIER = re.compile(r"^[A-Za-z][a-z]++(?:[A-Z][a-z]++)++$")
 """`membersCanCreateApiKey`, `AccessToken`: an enum value or key name made of words."""
@@ -259,7 +263,7 @@ def is_human_text(value: str) -> bool:
     foreign_letters = sum(1 for c in visible if c.isalpha() and not c.isascii())
     if foreign_letters * 2 >= len(visible):
         return True
-    parts = text.split()
+    parts = _MESSAGE_PARAMETER.sub(" ", text).split()
     words = sum(1 for part in parts if _WORD.fullmatch(part))
     if len(parts) > 1:
         return words >= 2 and words * 2 > len(parts)
@@ -282,7 +286,10 @@ def _is_random(value: str) -> bool:
 
 
 def _unescape(match: re.Match[str]) -> str:
-    code = int(match.group("code") or match.group("code4") or match.group("code2"), 16)
+    digits = match.group("code") or match.group("code4") or match.group("code2")
+    if digits is None:
+        return " "  # \n, \r, \t: line breaks and tabs separate words
+    code = int(digits, 16)
     return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
