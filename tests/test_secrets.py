@@ -177,6 +177,8 @@ def test_credentials_that_only_look_like_text_are_still_found(path: str, line: s
     "locale/de/LC_MESSAGES/django.po",
     "App/de.lproj/Localizable.strings",
     "web/messages/de-DE.json",
+    "web/src/translations.de.json",
+    "app/i18n.yml",
 ])
 def test_localisation_catalogues_yield_no_name_based_findings(path: str) -> None:
     """Single words under password-named keys: a weak password elsewhere, a label here."""

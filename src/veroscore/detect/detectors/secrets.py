@@ -83,11 +83,12 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*+(?:[_.:-][a-z0-9]++)++$")
 _LOCALISATION_FILE = re.compile(
     r"(?:^|/)(?:_?locales?|i18n|l10n|translations?|langs?|[^/]*\.lproj)/|"
     r"\.(?:po|pot|xlf|xliff|arb|strings|stringsdict)$|(?:^|/)[^/]*messages[^/]*\.properties$|"
-    r"(?:^|/)messages/[a-z]{2,3}(?:[-_][a-z]{2,4})?\.(?:json|ya?ml)$",
+    r"(?:^|/)messages/[a-z]{2,3}(?:[-_][a-z]{2,4})?\.(?:json|ya?ml)$|"
+    r"(?:^|/)(?:translations?|i18n|l10n|locales?)(?:[._-][^/]*)?\.(?:json|ya?ml)$",
     re.IGNORECASE)
 """Localisation catalogues (`locales/`, `i18n/`, `translations/`, `lang/`, `*.po`, Java
-`messages_*.properties`, next-intl's `messages/en.json`): their password-named keys hold
-UI labels, so only provider token formats are looked for there."""
+`messages_*.properties`, next-intl's `messages/en.json`, `translations.de.json`): their
+password-named keys hold UI labels, so only provider token formats are looked for there."""
 _ESCAPE = re.compile(r"\\u\{(?P<code>[0-9a-fA-F]{1,6})\}|\\u(?P<code4>[0-9a-fA-F]{4})|"
                      r"\\x(?P<code2>[0-9a-fA-F]{2})|\\[nrt]")
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{20,}")
