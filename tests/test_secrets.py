@@ -204,6 +204,7 @@ def test_provider_tokens_are_still_found_in_localisation_catalogues() -> None:
 # --- Supabase's public local-development keys ---------------------------------------
 
 DEMO_SECRET = b"super-secret-jwt-token-with-at-least-32-characters-long"
+SELF_HOSTING_EXAMPLE_SECRET = b"your-super-secret-jwt-token-with-at-least-32-characters-long"
 DEMO_CLAIMS = {"iss": "supabase-demo", "exp": 1983812996}
 
 
@@ -267,6 +268,11 @@ def test_a_demo_issuer_without_the_demo_signature_stays_critical(token: str) -> 
 
 def test_demo_signature_check() -> None:
     assert is_supabase_demo_jwt(demo_jwt("service_role"))
+    # the self-hosting docker/.env.example key: claims pretty-printed, another public secret
+    example = signed_jwt({"role": "service_role", "iss": "supabase-demo", "iat": 1641769200,
+                          "exp": 1799535600}, SELF_HOSTING_EXAMPLE_SECRET)
+    assert is_supabase_demo_jwt(example)
+    assert not is_supabase_demo_jwt(signed_jwt(SERVICE_ROLE_DEMO_CLAIMS, DEMO_SECRET + b"!"))
     assert not is_supabase_demo_jwt(make_jwt("service_role"))
     assert not is_supabase_demo_jwt("not.a.jwt")
     assert not is_supabase_demo_jwt(demo_jwt("anon") + "é")

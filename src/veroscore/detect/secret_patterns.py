@@ -138,26 +138,34 @@ def _jwt_part(part: str) -> dict[str, object]:
     return decoded if isinstance(decoded, dict) else {}
 
 
-SUPABASE_DEMO_JWT_SECRET = b"super-secret-jwt-token-with-at-least-32-characters-long"
-"""The JWT secret every local Supabase stack (`supabase start`, the self-hosting
-docker-compose) uses by default; the keys it signs are printed in Supabase's own docs."""
+SUPABASE_DEMO_JWT_SECRETS = (b"super-secret-jwt-token-with-at-least-32-characters-long",
+                             b"your-super-secret-jwt-token-with-at-least-32-characters-long")
+"""Supabase's public JWT secrets: the one every local stack of the CLI (`supabase start`)
+signs its keys with, and the one of the self-hosting `docker/.env.example`. The anon and
+service_role keys they sign are printed in Supabase's own docs and output."""
 
 
 def is_supabase_demo_jwt(token: str) -> bool:
     """True when `token` is an HS256 JWT signed with Supabase's public demo secret.
 
-    Such a key (the `supabase-demo` anon and service_role keys of a local stack) opens
-    nothing but a developer's local database, so it is not a leak. Only the signature
+    Such a key (the `supabase-demo` anon and service_role keys of a local stack or of the
+    self-hosting example) is public already, so committing it leaks nothing. Only the signature
     proves it: the claims are whatever the PR author wrote, so `iss: supabase-demo` alone
     exempts nothing. The signature is compared in its canonical encoding, in constant time.
     """
     parts = token.split(".")
     if not token.isascii() or len(parts) != 3 or _jwt_part(parts[0]).get("alg") != "HS256":
         return False
-    digest = hmac.new(SUPABASE_DEMO_JWT_SECRET, f"{parts[0]}.{parts[1]}".encode("ascii"),
-                      hashlib.sha256).digest()
-    expected = base64.urlsafe_b64encode(digest).rstrip(b"=")
-    return hmac.compare_digest(expected, parts[2].encode("ascii"))
+    signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
+    signature = parts[2].encode("ascii")
+    return any(hmac.compare_digest(_hs256(secret, signing_input), signature)
+               for secret in SUPABASE_DEMO_JWT_SECRETS)
+
+
+def _hs256(secret: bytes, signing_input: bytes) -> bytes:
+    """The base64url (unpadded) HMAC-SHA256 signature of a JWT's `header.payload`."""
+    digest = hmac.new(secret, signing_input, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=")
 
 
 def is_placeholder_password(password: str) -> bool:

@@ -21,9 +21,9 @@ token-like run sits in it; localisation catalogues (`locales/`, `i18n/`, `transl
 values restating their name and `f"{ID}:{SECRET}"` interpolations are not values either.
 Provider token formats, JWTs and PEM keys are looked for everywhere.
 
-Supabase's local stack signs its anon and service_role keys with a public demo secret; a
-JWT whose signature verifies with it opens only a developer's local database and is not
-reported. The claims prove nothing (the PR author writes them): only the signature counts.
+Supabase's local stack (and its self-hosting example) signs its anon and service_role keys
+with a public demo secret; a JWT whose signature verifies with one is public already and is
+not reported. The claims prove nothing (the PR author writes them): only the signature counts.
 """
 
 from __future__ import annotations
