@@ -96,7 +96,8 @@ _PLACEHOLDER = re.compile(
     r"password\d*|passwd|pass|secret|changeme|change_me|changeit|example|test|testing|dummy|"
     r"placeholder|redacted|default|admin|root|postgres|mysql|guest|user|username|todo|tbd|"
     r"empty|string|str|value|<[^>]*+>|\{[^}]*+\}|\[[^\]]*+\])$|"
-    r"^your[_-]|example|sample|dummy|placeholder|changeme|change[_-]?(?:me|this)|replace[_-]?(?:me|with)|"
+    r"^your[_-]|example|sample|dummy|placeholder|changeme|change[_-]?(?:me|this)|"
+    r"replace[_-]?(?:me|with)|"
     r"fixme|xxxx|<|\.\.\.|_here$|-here$|^fake|^mock|^test[_-]|redacted|^\*{3}",
     re.IGNORECASE)
 """A value that says it is not the real one: `changeme`, `<your-key>`, `xxx`,
