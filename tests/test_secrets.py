@@ -172,7 +172,7 @@ def test_credentials_that_only_look_like_text_are_still_found(path: str, line: s
     "extension/_locales/de/messages.json",
     "src/assets/i18n/de.json",
     "app/l10n/app_de.arb",
-    "resources/lang/de/auth.php",
+    "resources/lang/de.json",
     "src/main/resources/messages_de.properties",
     "locale/de/LC_MESSAGES/django.po",
     "App/de.lproj/Localizable.strings",
@@ -188,6 +188,13 @@ def test_localisation_catalogues_yield_no_name_based_findings(path: str) -> None
     assert secret_rules({path: text}) == set()
     assert secret_rules({"config/app.yml": 'password: "Kennwort"\n'}) == {
         ("config/app.yml", 1, "secret-config-password", "high")}
+
+
+@pytest.mark.parametrize("path", ["src/i18n/crowdin.ts", "scripts/locales/sync.py"])
+def test_code_in_a_localisation_folder_is_judged_like_code(path: str) -> None:
+    """A translation service's API key in the sync script next to the catalogues."""
+    found = secret_rules({path: f'apiToken = "{RANDOM}"\n'})
+    assert found == {(path, 1, "secret-generic-credential", "high")}
 
 
 def test_provider_tokens_are_still_found_in_localisation_catalogues() -> None:

@@ -80,15 +80,21 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)++$")
 """`SUPABASE_SERVICE_ROLE_KEY` as a value names an environment variable."""
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*+(?:[_.:-][a-z0-9]++)++$")
 """`service_role_token`, `auth.access-token`: a name, key or RPC, not a random secret."""
+_LOCALISATION_FOLDER = re.compile(
+    r"(?:^|/)(?:_?locales?|i18n|l10n|translations?|langs?|[^/]*\.lproj)/", re.IGNORECASE)
+_CATALOGUE_FORMAT = re.compile(
+    r"\.(?:json5?|ya?ml|toml|ini|properties|po|pot|xlf|xliff|arb|strings|stringsdict|resx|xml)$",
+    re.IGNORECASE)
 _LOCALISATION_FILE = re.compile(
-    r"(?:^|/)(?:_?locales?|i18n|l10n|translations?|langs?|[^/]*\.lproj)/|"
-    r"\.(?:po|pot|xlf|xliff|arb|strings|stringsdict)$|(?:^|/)[^/]*messages[^/]*\.properties$|"
+    r"\.(?:po|pot|xlf|xliff|arb|strings|stringsdict)$|"
     r"(?:^|/)messages/[a-z]{2,3}(?:[-_][a-z]{2,4})?\.(?:json|ya?ml)$|"
     r"(?:^|/)(?:translations?|i18n|l10n|locales?)(?:[._-][^/]*)?\.(?:json|ya?ml)$",
     re.IGNORECASE)
-"""Localisation catalogues (`locales/`, `i18n/`, `translations/`, `lang/`, `*.po`, Java
-`messages_*.properties`, next-intl's `messages/en.json`, `translations.de.json`): their
-password-named keys hold UI labels, so only provider token formats are looked for there."""
+"""Localisation catalogues: data files under `locales/`, `i18n/`, `translations/`, `lang/`…,
+and `*.po`, Java `messages_*.properties`, next-intl's `messages/en.json`,
+`translations.de.json` anywhere. Their password-named keys hold UI labels, so only provider
+token formats are looked for there. Code in those folders (`i18n/crowdin.ts` holding a
+translation service's API key) is judged like any code."""
 _ESCAPE = re.compile(r"\\u\{(?P<code>[0-9a-fA-F]{1,6})\}|\\u(?P<code4>[0-9a-fA-F]{4})|"
                      r"\\x(?P<code2>[0-9a-fA-F]{2})|\\[nrt]")
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{20,}")
@@ -184,7 +190,7 @@ class SecretsDetector:
     def _generic(self, ctx: DetectionContext, changed: ChangedFile, line_no: int,
                  text: str) -> Iterator[Finding]:
         if changed.language in _DOC_LANGUAGES or _EXAMPLE_FILE.search(changed.path) or \
-                _LOCALISATION_FILE.search(changed.path):
+                is_localisation_catalogue(changed.path):
             return
         finding = self._sql_password(text) or self._credential_literal(text)
         if finding is None and _CONFIG_FILE.search(changed.path):
@@ -245,6 +251,15 @@ class SecretsDetector:
         if not _looks_like_value(value, password=True) or _HASHED_PASSWORD.match(value):
             return None
         return "secret-sql-password", "Literal password in a SQL role definition."
+
+
+def is_localisation_catalogue(path: str) -> bool:
+    """`config/locales/de.yml`, `locale/de/LC_MESSAGES/django.po`, `messages/en.json`."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return _LOCALISATION_FILE.search(path) is not None or (
+        name.endswith(".properties") and "messages" in name) or (
+        _CATALOGUE_FORMAT.search(name) is not None
+        and _LOCALISATION_FOLDER.search(path) is not None)
 
 
 def is_human_text(value: str) -> bool:
