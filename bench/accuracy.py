@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
+import hmac
 import json
 import random
 import re
@@ -51,6 +53,23 @@ def _jwt(rng: random.Random, role: str) -> str:
             f"{signature}")
 
 
+SUPABASE_DEMO_SECRET = b"super-secret-jwt-token-with-at-least-32-characters-long"
+"""The public JWT secret of every local Supabase stack (Supabase's self-hosting docs)."""
+
+
+def _demo_jwt(role: str, secret: bytes = SUPABASE_DEMO_SECRET) -> str:
+    """The key `supabase start` prints for `role`: signed with the public demo secret (or,
+    for a forgery, the same claims signed with another secret)."""
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    claims = {"iss": "supabase-demo", "role": role, "exp": 1983812996}
+    signing_input = (f"{part(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}."
+                     f"{part(json.dumps(claims, separators=(',', ':')).encode())}")
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{part(signature)}"
+
+
 def _pem(rng: random.Random) -> str:
     body = base64.b64encode(rng.randbytes(96)).decode()
     return f"-----BEGIN RSA PRIVATE KEY-----\\n{body}\\n-----END RSA PRIVATE KEY-----"
@@ -78,6 +97,9 @@ def make_token(kind: str, rng: random.Random) -> str:
         "sb_publishable": lambda: "sb_publishable_" + chars(31, ALNUM + "-_"),
         "jwt_service_role": lambda: _jwt(rng, "service_role"),
         "jwt_anon": lambda: _jwt(rng, "anon"),
+        "jwt_demo_service_role": lambda: _demo_jwt("service_role"),
+        "jwt_demo_anon": lambda: _demo_jwt("anon"),
+        "jwt_demo_forged": lambda: _demo_jwt("service_role", rng.randbytes(32)),
         "pem_private": lambda: _pem(rng),
         "password": lambda: chars(18),
         "generic": lambda: chars(32, ALNUM + "_-"),

@@ -8,6 +8,8 @@ PEM private keys, Supabase's `sb_secret_` keys and legacy JWTs, URLs with passwo
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -94,7 +96,8 @@ _PLACEHOLDER = re.compile(
     r"password\d*|passwd|pass|secret|changeme|change_me|changeit|example|test|testing|dummy|"
     r"placeholder|redacted|default|admin|root|postgres|mysql|guest|user|username|todo|tbd|"
     r"empty|string|str|value|<[^>]*+>|\{[^}]*+\}|\[[^\]]*+\])$|"
-    r"^your[_-]|example|sample|dummy|placeholder|changeme|change[_-]?me|replace[_-]?(?:me|with)|"
+    r"^your[_-]|example|sample|dummy|placeholder|changeme|change[_-]?(?:me|this)|"
+    r"replace[_-]?(?:me|with)|"
     r"fixme|xxxx|<|\.\.\.|_here$|-here$|^fake|^mock|^test[_-]|redacted|^\*{3}",
     re.IGNORECASE)
 """A value that says it is not the real one: `changeme`, `<your-key>`, `xxx`,
@@ -124,14 +127,46 @@ def is_placeholder(value: str) -> bool:
 def jwt_claims(token: str) -> dict[str, object]:
     """Decode the (unverified) payload of a JWT; an empty dict when it is not one."""
     parts = token.split(".")
-    if len(parts) != 3:
-        return {}
-    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    return _jwt_part(parts[1]) if len(parts) == 3 else {}
+
+
+def _jwt_part(part: str) -> dict[str, object]:
+    """A JWT header or payload as a dict; empty when it is not base64url JSON."""
     try:
-        claims = json.loads(base64.urlsafe_b64decode(payload))
+        decoded = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
     except (ValueError, UnicodeDecodeError):
         return {}
-    return claims if isinstance(claims, dict) else {}
+    return decoded if isinstance(decoded, dict) else {}
+
+
+SUPABASE_DEMO_JWT_SECRETS = (b"super-secret-jwt-token-with-at-least-32-characters-long",
+                             b"your-super-secret-jwt-token-with-at-least-32-characters-long")
+"""Supabase's public JWT secrets: the one every local stack of the CLI (`supabase start`)
+signs its keys with, and the one of the self-hosting `docker/.env.example`. The anon and
+service_role keys they sign are printed in Supabase's own docs and output."""
+
+
+def is_supabase_demo_jwt(token: str) -> bool:
+    """True when `token` is an HS256 JWT signed with Supabase's public demo secret.
+
+    Such a key (the `supabase-demo` anon and service_role keys of a local stack or of the
+    self-hosting example) is public already, so committing it leaks nothing. Only the signature
+    proves it: the claims are whatever the PR author wrote, so `iss: supabase-demo` alone
+    exempts nothing. The signature is compared in its canonical encoding, in constant time.
+    """
+    parts = token.split(".")
+    if not token.isascii() or len(parts) != 3 or _jwt_part(parts[0]).get("alg") != "HS256":
+        return False
+    signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
+    signature = parts[2].encode("ascii")
+    return any(hmac.compare_digest(_hs256(secret, signing_input), signature)
+               for secret in SUPABASE_DEMO_JWT_SECRETS)
+
+
+def _hs256(secret: bytes, signing_input: bytes) -> bytes:
+    """The base64url (unpadded) HMAC-SHA256 signature of a JWT's `header.payload`."""
+    digest = hmac.new(secret, signing_input, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=")
 
 
 def is_placeholder_password(password: str) -> bool:

@@ -13,6 +13,17 @@ config files (dotenv, YAML, TOML, INI, properties) unquoted values count too, an
 literal password of any length is reported; so is a `PASSWORD '…'` clause in SQL. These
 name-based findings are `high` (a person looks), never a block on their own; example and
 template files (`.env.example`, `*.sample`) and docs hold examples by design.
+
+UI text is not a credential: a value that reads as human language (`Forgot password?`,
+`确认密码`, JSON-escaped `\\u5bc6\\u7801`) under a password-named key is a label, unless a
+token-like run sits in it; localisation catalogues (`locales/`, `i18n/`, `translations/`,
+`*.po`…) get no name-based findings at all. Routes (`/api/users/forgot-password`), enum
+values restating their name and `f"{ID}:{SECRET}"` interpolations are not values either.
+Provider token formats, JWTs and PEM keys are looked for everywhere.
+
+Supabase's local stack (and its self-hosting example) signs its anon and service_role keys
+with a public demo secret; a JWT whose signature verifies with one is public already and is
+not reported. The claims prove nothing (the PR author writes them): only the signature counts.
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ from veroscore.detect.secret_patterns import (
     is_placeholder,
     is_placeholder_password,
     is_reference,
+    is_supabase_demo_jwt,
     jwt_claims,
 )
 from veroscore.diff import ChangedFile
@@ -68,6 +80,39 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)++$")
 """`SUPABASE_SERVICE_ROLE_KEY` as a value names an environment variable."""
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*+(?:[_.:-][a-z0-9]++)++$")
 """`service_role_token`, `auth.access-token`: a name, key or RPC, not a random secret."""
+_LOCALISATION_FOLDER = re.compile(
+    r"(?:^|/)(?:_?locales?|i18n|l10n|translations?|langs?|[^/]*\.lproj)/", re.IGNORECASE)
+_CATALOGUE_FORMAT = re.compile(
+    r"\.(?:json5?|ya?ml|toml|ini|properties|po|pot|xlf|xliff|arb|strings|stringsdict|resx|xml)$",
+    re.IGNORECASE)
+_LOCALISATION_FILE = re.compile(
+    r"\.(?:po|pot|xlf|xliff|arb|strings|stringsdict)$|"
+    r"(?:^|/)messages/[a-z]{2,3}(?:[-_][a-z]{2,4})?\.(?:json|ya?ml)$|"
+    r"(?:^|/)(?:translations?|i18n|l10n|locales?)(?:[._-][^/]*)?\.(?:json|ya?ml)$",
+    re.IGNORECASE)
+"""Localisation catalogues: data files under `locales/`, `i18n/`, `translations/`, `lang/`…,
+and `*.po`, Java `messages_*.properties`, next-intl's `messages/en.json`,
+`translations.de.json` anywhere. Their password-named keys hold UI labels, so only provider
+token formats are looked for there. Code in those folders (`i18n/crowdin.ts` holding a
+translation service's API key) is judged like any code."""
+_ESCAPE = re.compile(r"\\u\{(?P<code>[0-9a-fA-F]{1,6})\}|\\u(?P<code4>[0-9a-fA-F]{4})|"
+                     r"\\x(?P<code2>[0-9a-fA-F]{2})|\\[nrt]")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{20,}")
+_WORD = re.compile(r"[(\"'¿¡«]*+[^\W\d_]++(?:['’.-][^\W\d_]++)*+[.,:;!?…)\"'»]*+")
+"""A word of any script with its punctuation: `Password`, `don't`, `e-mail,`, `(optional)`."""
+_MESSAGE_PARAMETER = re.compile(r"\{\{?[^{}\s]*+\}\}?|%\{\w++\}|%\(\w++\)[sd]|%[sd]|"
+                                r"\$\{\w++\}")
+"""`{name}`, `{{count}}`, `%{n}`, `%(n)s`, `%s`: the parameters of a message, not its words."""
+_PROMPT_ENDINGS = ("?", ":", "…", "...", "？", "：")
+_CAMEL_IDENTIFIER = re.compile(r"^[A-Za-z][a-z]++(?:[A-Z][a-z]++)++$")
+"""`membersCanCreateApiKey`, `AccessToken`: an enum value or key name made of words."""
+_PATH = re.compile(r"^\.{0,2}/(?:[a-z0-9_.~@-]++|:\w++|\{\w++\}|\[\w++\])"
+                   r"(?:/(?:[a-z0-9_.~@-]++|:\w++|\{\w++\}|\[\w++\]))*+/?$")
+"""`/api/users/forgot-password`, `./src/token/index.ts`: a route or module path (lower-case
+segments, so a base64 key that happens to start with `/` is not one)."""
+_INTERPOLATION = re.compile(r"\{[^{}\s]*+\}")
+"""`f"{CLIENT_ID}:{CLIENT_SECRET}"`: interpolated values are judged where they are defined;
+the literal text around them is what this line adds."""
 _HASHED_PASSWORD = re.compile(r"^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$|\$2[aby]?\$|\$argon2)")
 _MIN_PASSWORD = 4
 _LONGEST_TOKEN = 512
@@ -122,7 +167,7 @@ class SecretsDetector:
                                   message=f"Hardcoded {pattern.provider}.", suggested_fix=FIX)
         for match in JWT.finditer(line):
             role = str(jwt_claims(match.group(0)).get("role", ""))
-            if role == "service_role":
+            if role == "service_role" and not is_supabase_demo_jwt(match.group(0)):
                 found = True
                 yield ctx.finding(
                     rule_id="secret-supabase-service-role-jwt", violation_type=VIOLATION,
@@ -144,7 +189,8 @@ class SecretsDetector:
 
     def _generic(self, ctx: DetectionContext, changed: ChangedFile, line_no: int,
                  text: str) -> Iterator[Finding]:
-        if changed.language in _DOC_LANGUAGES or _EXAMPLE_FILE.search(changed.path):
+        if changed.language in _DOC_LANGUAGES or _EXAMPLE_FILE.search(changed.path) or \
+                is_localisation_catalogue(changed.path):
             return
         finding = self._sql_password(text) or self._credential_literal(text)
         if finding is None and _CONFIG_FILE.search(changed.path):
@@ -162,11 +208,12 @@ class SecretsDetector:
         for match in CREDENTIAL_ASSIGNMENT.finditer(text):
             name, value = match.group("name"), match.group("value")
             if not is_credential_name(name) or not_secret_name(name) or \
-                    JWT.fullmatch(value) or not _looks_like_value(value):
+                    JWT.fullmatch(value) or not _looks_like_value(value) or \
+                    is_human_text(value):
                 continue
-            if value.startswith(("sb_publishable_", "pk_", "http")):
+            if value.startswith(("sb_publishable_", "pk_", "http")) or _PATH.match(value):
                 continue
-            if len(value) < 12 or shannon_entropy(value) < 3.5:
+            if not _is_random(_INTERPOLATION.sub("", value)):
                 continue
             return "secret-generic-credential", f"High-entropy literal assigned to '{name}'."
         return None
@@ -182,14 +229,15 @@ class SecretsDetector:
         password = PASSWORD_WORD.search(leaf) is not None
         if not is_credential_name(leaf) or not_secret_name(leaf) or \
                 not _looks_like_value(value, password) or \
-                value.lower().startswith(("http", "/", "./")):
+                value.lower().startswith(("http", "/", "./")) or is_human_text(value) or \
+                (JWT.fullmatch(value) and is_supabase_demo_jwt(value)):
             return None
         if password:
             if len(value) >= _MIN_PASSWORD and not _HASHED_PASSWORD.match(value):
                 return ("secret-config-password",
                         f"Literal password assigned to '{name}' in a config file.")
             return None
-        if len(value) >= 12 and shannon_entropy(value) >= 3.5:
+        if _is_random(value):
             return "secret-generic-credential", f"High-entropy literal assigned to '{name}'."
         return None
 
@@ -205,6 +253,71 @@ class SecretsDetector:
         return "secret-sql-password", "Literal password in a SQL role definition."
 
 
+def is_localisation_catalogue(path: str) -> bool:
+    """`config/locales/de.yml`, `locale/de/LC_MESSAGES/django.po`, `messages/en.json`."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return _LOCALISATION_FILE.search(path) is not None or (
+        name.endswith(".properties") and "messages" in name) or (
+        _CATALOGUE_FORMAT.search(name) is not None
+        and _LOCALISATION_FOLDER.search(path) is not None)
+
+
+def is_human_text(value: str) -> bool:
+    """A UI label or message (`Forgot password?`, `确认密码`, `\\u5bc6\\u7801`), not a credential.
+
+    Human text is mostly non-ASCII letters (CJK, Cyrillic, Arabic…), or at least two
+    words with words the majority of the space-separated parts (`Min 8 characters`), or
+    one word ending like a prompt (`Password:`). JSON and JS escapes are decoded first, so
+    escaped text reads as what it says and an escaped token as a token. A value holding a
+    token-like run (20+ letters and digits without a space) is never human text: adding a
+    space or a word does not hide a key.
+    """
+    text = unescape(value).strip()
+    if not text or any(_is_token_like(run) for run in _TOKEN_RUN.findall(text)):
+        return False
+    visible = [c for c in text if not c.isspace()]
+    foreign_letters = sum(1 for c in visible if c.isalpha() and not c.isascii())
+    if foreign_letters * 2 >= len(visible):
+        return True
+    parts = _MESSAGE_PARAMETER.sub(" ", text).split()
+    words = sum(1 for part in parts if _WORD.fullmatch(part))
+    if len(parts) > 1:
+        return words >= 2 and words * 2 > len(parts)
+    return words == 1 and text.endswith(_PROMPT_ENDINGS)
+
+
+def unescape(value: str) -> str:
+    """`\\u5bc6`, `\\u{1F511}`, `\\x41` decoded: judge what a literal says, not how it is spelt."""
+    return _ESCAPE.sub(_unescape, value) if "\\" in value else value
+
+
+def _is_random(value: str) -> bool:
+    """Long and high-entropy as written, once decoded (an escaped key is as random as the
+    key, though its `\\u00` spelling is not), or in a token-like run inside it (padding a
+    key with text lowers the entropy of the whole, not of the key)."""
+    decoded = unescape(value)
+    runs = [run for run in _TOKEN_RUN.findall(decoded) if _is_token_like(run)]
+    return any(len(text) >= 12 and shannon_entropy(text) >= 3.5
+               for text in (value, decoded, *runs))
+
+
+def _unescape(match: re.Match[str]) -> str:
+    digits = match.group("code") or match.group("code4") or match.group("code2")
+    if digits is None:
+        return " "  # \n, \r, \t: line breaks and tabs separate words
+    code = int(digits, 16)
+    return chr(code) if code <= 0x10FFFF else match.group(0)
+
+
+def _is_token_like(run: str) -> bool:
+    """Letters mixed with digits, or both cases at high entropy: how keys look (a long
+    word such as `internationalization` is neither)."""
+    has_digit = any(c.isdigit() for c in run)
+    has_letter = any(c.isalpha() for c in run)
+    mixed_case = any(c.isupper() for c in run[1:]) and any(c.islower() for c in run)
+    return (has_digit and has_letter) or (mixed_case and shannon_entropy(run) >= 3.5)
+
+
 def not_secret_name(name: str) -> bool:
     """`password_hash`, `apiKeyUrl`, `SUPABASE_SERVICE_ROLE_KEY_ENV`: about a secret, not one."""
     return _NOT_SECRET_NAMES.search(_CAMEL_HUMP.sub("_", name).lower()) is not None
@@ -217,8 +330,9 @@ def _looks_like_value(value: str, password: bool = False) -> bool:
     name (`db_password`, `secrets.db`) reads as a reference to something else.
     """
     value = value[:_LONGEST_TOKEN]
-    identifier = _IDENTIFIER.match(value) is not None and \
-        (not password or "_" in value or "." in value)
+    identifier = (_IDENTIFIER.match(value) is not None
+                  and (not password or "_" in value or "." in value)) or \
+        (not password and _CAMEL_IDENTIFIER.match(value) is not None)
     return not (is_reference(value) or is_placeholder(value) or _EXAMPLE.search(value)
                 or _ENV_NAME.match(value) or identifier
                 or value.replace(".", "", 1).isdigit() or len(set(value)) < 3)
