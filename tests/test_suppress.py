@@ -44,6 +44,37 @@ def test_a_suppression_the_pr_adds_does_not_waive_a_critical_finding() -> None:
     assert ADDED_IN_PR in found[0].message
 
 
+def _high(source: str, added: set[int], policy: SuppressionPolicy | None = None
+          ) -> list[tuple[str, bool, str]]:
+    config = Config(suppressions=policy) if policy else Config()
+    changes = changeset_of({"src/settings.py": source, **TESTS},
+                           added={"src/settings.py": added})
+    return [(f.violation_type, f.suppressed, f.suppression_note[:len(ADDED_IN_PR)])
+            for f in detect(changes, config, use_semgrep=False).findings
+            if f.severity == "high"]
+
+
+SECRET = 'db_password = "Zq7!vR2#kP9w"'
+DEADLINE = 'if today > "2025-03-31":\n    expire()'
+
+
+def test_a_pr_cannot_waive_its_own_high_security_finding_but_may_waive_others() -> None:
+    """SQL of unknown origin, generic credentials and the RLS warnings are high: a PR's own
+    comment must not turn them into an approval. Other high findings stay waivable."""
+    assert _high(f"# veroscore: ignore[hardcoded_secret] local only\n{SECRET}\n",
+                 added={1, 2}) == [("hardcoded_secret", False, ADDED_IN_PR)]
+    assert _high(f"# veroscore: ignore[hardcoded_secret] local only\n{SECRET}\n",
+                 added={2}) == [("hardcoded_secret", True, "")]
+    assert _high(f"# veroscore: ignore[hardcoded_date] launch flag\n{DEADLINE}\n",
+                 added={1, 2, 3}) == [("hardcoded_date", True, "")]
+
+
+def test_the_base_may_let_prs_waive_high_security_findings() -> None:
+    policy = SuppressionPolicy(security_types=[])
+    assert _high(f"# veroscore: ignore[hardcoded_secret] local only\n{SECRET}\n",
+                 added={1, 2}, policy=policy) == [("hardcoded_secret", True, "")]
+
+
 def test_a_suppression_already_on_the_base_applies() -> None:
     source = f"# veroscore: ignore[hardcoded-tenant-id] sandbox tenant\n{TENANT}\n"
     assert state(tenant_findings(source, added={2})) == [(True, "sandbox tenant", "")]
@@ -194,6 +225,10 @@ def test_suppressions_config_section() -> None:
     config = parse_config("suppressions:\n  allow_added_in_pr_for_critical: true\n", "c.yml")
     assert config.suppressions == SuppressionPolicy(allow_added_in_pr_for_critical=True)
     assert Config().suppressions == SuppressionPolicy()
+    narrowed = parse_config("suppressions:\n  security_types: [sql_injection]\n", "c.yml")
+    assert narrowed.suppressions.security_types == ["sql_injection"]
+    assert Config().suppressions.security_types == [
+        "sql_injection", "xss_vulnerability", "rls_violation", "hardcoded_secret"]
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -90,12 +90,11 @@ def _find_marker(changed: ChangedFile, finding: Finding) -> _Marker | None:
 def _refusal(finding: Finding, marker: _Marker, changed: ChangedFile,
              policy: SuppressionPolicy, pr_mode: bool) -> str:
     """Why `marker` may not waive `finding`; empty when it may."""
-    if finding.severity != "critical":
-        return ""
-    if marker.wildcard and not policy.allow_wildcards_for_critical:
+    if finding.severity == "critical" and marker.wildcard \
+            and not policy.allow_wildcards_for_critical:
         return WILDCARD
     if pr_mode and marker.line in changed.added_lines \
-            and not policy.allow_added_in_pr_for_critical:
+            and policy.protects_from_added(finding.severity, finding.violation_type):
         return ADDED_IN_PR
     return ""
 
