@@ -93,6 +93,14 @@ def test_dates_driving_logic() -> None:
                                                ("date-literal-deadline", 4)}
 
 
+def test_the_unix_epoch_is_a_sentinel_not_a_deadline() -> None:
+    source = ("pages = fetch(\n    last_sync_time=datetime(1970, 1, 1, 0, 0, 0),\n)\n"
+              'if updated < "1970-01-01":\n    reset()\n'
+              'const cutoff = new Date("1970-01-01T00:00:00Z");\n'
+              'if since > "1971-01-01":\n    sync()\n')
+    assert rules({"src/sync.py": source}) == {("date-literal-comparison", 7)}
+
+
 def test_dates_in_comments_docs_and_tests_are_fine() -> None:
     assert rules({"src/promo.py": "# shipped 2025-03-31\nVERSION_DATE_FORMAT = '%Y-%m-%d'\n",
                   "CHANGELOG.md": "## 2025-03-31\n",

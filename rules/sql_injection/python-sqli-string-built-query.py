@@ -130,3 +130,14 @@ def repository_query(session, brain_id):
     query = "SELECT * FROM brains WHERE id = '{brain_id}'"
     # ruleid: python-sqli-string-built-query
     return session.execute(text(query.format(brain_id=brain_id)))
+
+
+class KnowledgeRepository:
+    async def by_sync_id(self, sync_id: int) -> "KnowledgeDB":
+        # ok: python-sqli-request-data, python-sqli-string-built-query
+        query = select(KnowledgeDB).where(text(f"metadata->>'sync_file_id' = '{str(sync_id)}'"))
+        return await self.session.exec(query)
+
+    async def by_name(self, name: str):
+        # ruleid: python-sqli-string-built-query
+        return await self.session.exec(text(f"SELECT * FROM k WHERE name = '{str(name)}'"))

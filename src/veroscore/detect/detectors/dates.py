@@ -58,16 +58,30 @@ def is_data_path(path: str) -> bool:
     return _DATA_PATH.search(path) is not None
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+EPOCH_YEAR = 1970
+
+
+def _is_sentinel(literal: str) -> bool:
+    """The Unix epoch or earlier ("since the beginning", `datetime(1970, 1, 1)`) is a
+    sentinel, not a date on which behaviour changes."""
+    year = _YEAR.search(literal)
+    return year is not None and int(year.group()) <= EPOCH_YEAR
+
+
 def date_rule(line: str) -> str | None:
     """The rule a line breaks, or None: a date literal that gates behaviour."""
     if ("19" not in line and "20" not in line) or _COMMENT.match(line):
         return None
-    if _COMPARISON.search(line):
+    if any(not _is_sentinel(m.group()) for m in _COMPARISON.finditer(line)):
         return "date-literal-comparison"
     for named in _NAMED_DATE.finditer(line):
-        if DEADLINE_WORD.search(named.group("name")):
+        if DEADLINE_WORD.search(named.group("name")) and \
+                not _is_sentinel(named.group()[len(named.group("name")):]):
             return "date-literal-deadline"
     for constructed in _CONSTRUCTOR.finditer(line):
+        if _is_sentinel(constructed.group()):
+            continue
         before = line[:constructed.start()]
         if _GATING.search(line) or _CONSTANT_BINDING.match(before):
             return "date-constructor-literal"
