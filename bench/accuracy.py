@@ -113,6 +113,8 @@ class Score:
     true_positives: int
     false_positives: int
     false_negatives: int
+    critical_true_positives: int = 0
+    """True positives reported at the critical (blocking) level; the rest are high or lower."""
 
     @property
     def precision(self) -> float:
@@ -153,13 +155,17 @@ def evaluate(seed: int = 20261122) -> list[Score]:
         changes = read_paths([root], Config().max_file_bytes)
         result = detect(changes, Config(), change_level=False)
     # scan reports paths as given (here the absolute temporary root): label by corpus path
+    active = [f for f in result.findings if not f.suppressed]
     found = {(Path(f.path).relative_to(root).as_posix(), f.line or 0, f.violation_type)
-             for f in result.findings if not f.suppressed}
+             for f in active}
+    critical = {(Path(f.path).relative_to(root).as_posix(), f.line or 0, f.violation_type)
+                for f in active if f.severity == "critical"}
     types = sorted({t for *_, t in expected} | {t for *_, t in found})
     tp = Counter(t for *_, t in expected & found)
     fp = Counter(t for *_, t in found - expected)
     fn = Counter(t for *_, t in expected - found)
-    return [Score(t, tp[t], fp[t], fn[t]) for t in types]
+    blocking = Counter(t for *_, t in expected & critical)
+    return [Score(t, tp[t], fp[t], fn[t], blocking[t]) for t in types]
 
 
 def misses(scores: list[Score]) -> list[str]:
@@ -183,14 +189,16 @@ def main() -> int:
     if args.json:
         print(json.dumps([{"violation_type": s.violation_type, "tp": s.true_positives,
                            "fp": s.false_positives, "fn": s.false_negatives,
-                           "precision": round(s.precision, 4), "recall": round(s.recall, 4)}
+                           "precision": round(s.precision, 4), "recall": round(s.recall, 4),
+                           "tp_critical": s.critical_true_positives}
                           for s in scores], indent=2))
     else:
         print(f"{'violation_type':<22} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>10} "
-              f"{'recall':>7}")
+              f"{'recall':>7} {'TP at critical':>15}")
         for s in scores:
             print(f"{s.violation_type:<22} {s.true_positives:>4} {s.false_positives:>4} "
-                  f"{s.false_negatives:>4} {s.precision:>10.3f} {s.recall:>7.3f}")
+                  f"{s.false_negatives:>4} {s.precision:>10.3f} {s.recall:>7.3f} "
+                  f"{s.critical_true_positives:>15}")
     problems = misses(scores)
     for problem in problems:
         print(f"target missed: {problem}", file=sys.stderr)

@@ -115,3 +115,17 @@ def page():
 def icon(svg_markup):
     # ok: python-unescaped-html
     return Markup(svg_markup)
+
+
+@app.route("/users")
+def users_sorted():
+    sort = request.args.get("sort", "name")
+    # ok: python-unescaped-html
+    return db.session.execute(text(f"SELECT * FROM users ORDER BY {sort}")).all()
+
+
+@app.route("/echo")
+def echo_sorted():
+    sort = request.args.get("sort", "name")
+    # ruleid: python-unescaped-html
+    return f"<p>Sorted by {sort}</p>"
