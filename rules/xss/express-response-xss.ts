@@ -35,3 +35,9 @@ export function routes(app: any, db: any) {
     res.send(`<p>${name}</p>`);
   });
 }
+
+app.get("/sorted", async (req: any, res: any) => {
+  const rows = await pool.query(`SELECT * FROM users ORDER BY ${req.query.sort}`);
+  // ok: express-response-xss
+  res.send(rows.rows);
+});
