@@ -163,6 +163,19 @@ def test_service_role_key_in_client_component() -> None:
         ("supabase-service-role-in-client", 3)}
 
 
+def test_names_that_merely_contain_service_role_are_not_keys_in_client_code() -> None:
+    types = ("export type Database = { public: { Functions: {\n"
+             "  get_service_role_config: { Args: Record<PropertyKey, never>; Returns: Json };\n"
+             "} } };\n")
+    page = ("'use client';\nconst roles = ['anon', 'authenticated', 'service_role'];\n"
+            "const { data } = await supabase.rpc('get_service_role_config');\n")
+    assert rules({"src/types/supabase-types.ts": types, "app/admin/page.tsx": page}) == set()
+    keyed = ("'use client';\nconst key = import.meta.env.VITE_SUPABASE_SERVICE_ROLE;\n"
+             "const other = serviceRoleKey;\n")
+    assert rules({"src/App.tsx": keyed}) == {("supabase-service-role-in-client", 2),
+                                            ("supabase-service-role-in-client", 3)}
+
+
 def test_public_env_var_for_service_role_anywhere() -> None:
     source = "const k = process.env.NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY;\n"
     assert rules({"server/db.ts": source}) == {("supabase-service-role-in-client", 1)}

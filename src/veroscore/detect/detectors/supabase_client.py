@@ -13,8 +13,15 @@ from veroscore.detect.base import DetectionContext
 from veroscore.detect.finding import Finding
 from veroscore.diff import ChangedFile
 
-_SERVICE_ROLE = re.compile(r"\b\w*SERVICE_ROLE\w*\b|\bservice_role_key\b|\bserviceRoleKey\b",
-                           re.IGNORECASE)
+_SERVICE_ROLE = re.compile(
+    r"\b\w*SERVICE_?ROLE_?(?:KEY|SECRET|JWT|TOKEN)\w*|"
+    r"(?:process\.env|import\.meta\.env)[ \t]*+(?:\.|\[[ \t]*+[\"'`])\w*SERVICE_?ROLE\w*|"
+    r"\.env\.get\([ \t]*+[\"'`]\w*SERVICE_?ROLE\w*",
+    re.IGNORECASE)
+"""The service-role key itself: a name for a key (`SUPABASE_SERVICE_ROLE_KEY`,
+`serviceRoleKey`) or an environment variable about the service role. A name that merely
+contains `service_role` (an RPC such as `get_service_role_config` in generated database
+types, a role name in a query) is not a key."""
 _PUBLIC_ENV = re.compile(r"\b(?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC)_"
                          r"\w*SERVICE_ROLE\w*")
 _USE_CLIENT = re.compile(r"""^[ \t]*['"]use client['"]""", re.MULTILINE)
