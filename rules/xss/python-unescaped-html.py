@@ -129,3 +129,24 @@ def echo_sorted():
     sort = request.args.get("sort", "name")
     # ruleid: python-unescaped-html
     return f"<p>Sorted by {sort}</p>"
+
+
+@bp.route("/translate", methods=["POST"])
+def translate_text():
+    data = request.get_json()
+    # ok: python-unescaped-html
+    return {"text": translate(data["text"], data["source"], data["dest"])}
+
+
+@bp.route("/users", methods=["GET"])
+def list_users():
+    page = request.args.get("page", 1, type=int)
+    # ok: python-unescaped-html
+    return User.to_collection_dict(select(User), page, "api.get_users")
+
+
+@bp.route("/search")
+def search_page():
+    term = request.args.get("q", "")
+    # ruleid: python-unescaped-html
+    return "<h2>Results for " + term + "</h2>", 200
