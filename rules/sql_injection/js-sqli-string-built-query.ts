@@ -121,3 +121,13 @@ export async function evalScript(pool: any, opts: any, timeout: { ms: number }) 
   // ok: js-sqli-request-data, js-sqli-string-built-query
   await pool.query(`SET LOCAL statement_timeout = '${timeout.ms}ms'`);
 }
+
+// Request data bound by a query builder or a tagged template: not SQL text.
+export async function bound(req: any, db: any, pool: any) {
+  // ok: js-sqli-request-data, js-sqli-string-built-query
+  await db.execute(sql`SELECT * FROM users WHERE id = ${req.params.id}`);
+  // ok: js-sqli-request-data, js-sqli-string-built-query
+  await pool.query({ text: "SELECT * FROM users WHERE id = $1", values: [req.params.id] });
+  // ok: js-sqli-request-data, js-sqli-string-built-query
+  await db.query(buildSelect("users").where("id", req.params.id));
+}

@@ -141,3 +141,16 @@ class KnowledgeRepository:
     async def by_name(self, name: str):
         # ruleid: python-sqli-string-built-query
         return await self.session.exec(text(f"SELECT * FROM k WHERE name = '{str(name)}'"))
+
+
+
+# Request data bound by a query builder: not SQL text.
+@app.route("/topics/<int:forum_id>")
+def topics(forum_id):
+    ids = request.form.getlist("rowid")
+    # ok: python-sqli-request-data, python-sqli-string-built-query
+    db.session.execute(db.select(Topic).where(Topic.id.in_(ids)))
+    # ok: python-sqli-request-data, python-sqli-string-built-query
+    db.session.execute(select(Forum).filter_by(id=request.view_args["forum_id"]))
+    # ruleid: python-sqli-request-data
+    cursor.execute(request.form["sql"])
