@@ -150,3 +150,20 @@ def search_page():
     term = request.args.get("q", "")
     # ruleid: python-unescaped-html
     return "<h2>Results for " + term + "</h2>", 200
+
+
+
+def drf_view(request):
+    from rest_framework.response import Response as DrfResponse
+    # ok: python-unescaped-html
+    return DrfResponse(request.data)
+
+
+def flask_json_response():
+    # ok: python-unescaped-html
+    return make_response({"echo": request.args["q"]}, 200)
+
+
+def flask_html_response():
+    # ruleid: python-unescaped-html
+    return make_response("<p>" + request.args["q"] + "</p>", 200)
