@@ -328,3 +328,13 @@ def test_long_hostile_values_are_read_once_and_judged_right() -> None:
     hidden = "密码" * 60 + RANDOM  # padding lowers the entropy of the whole
     assert secret_rules({"src/e.ts": f'apiSecret = "{hidden}";\n'}) == {
         ("src/e.ts", 1, "secret-generic-credential", "high")}
+
+
+def test_a_public_chain_address_is_not_a_credential_a_private_key_is() -> None:
+    address = "0x36435796Ca9be2bf150CE0dECc2D8Fab5C4d6E13"
+    key = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    source = f"const BeeTokenAddress = '{address}';\nconst tokenSecret = '{key}';\n"
+    changes = changeset_of({"src/chain.ts": source, "tests/x.test.ts": "it('x', () => {});\n"})
+    found = detect(changes, Config(), use_semgrep=False).findings
+    assert [(f.rule_id, f.line) for f in found if f.violation_type == "hardcoded_secret"] == [
+        ("secret-generic-credential", 2)]

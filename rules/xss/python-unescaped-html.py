@@ -167,3 +167,9 @@ def flask_json_response():
 def flask_html_response():
     # ruleid: python-unescaped-html
     return make_response("<p>" + request.args["q"] + "</p>", 200)
+
+
+
+def django_hello(request):
+    # ok: python-unescaped-html
+    return HttpResponse(render_to_string("hello.html", {"name": request.POST["name"]}))

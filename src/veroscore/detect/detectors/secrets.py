@@ -323,6 +323,11 @@ def not_secret_name(name: str) -> bool:
     return _NOT_SECRET_NAMES.search(_CAMEL_HUMP.sub("_", name).lower()) is not None
 
 
+_CHAIN_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+"""An Ethereum-style account or contract address: public by nature (a private key is 64
+hex digits and stays a value)."""
+
+
 def _looks_like_value(value: str, password: bool = False) -> bool:
     """Not a reference, placeholder, env-var name or identifier, and not a number.
 
@@ -334,5 +339,5 @@ def _looks_like_value(value: str, password: bool = False) -> bool:
                   and (not password or "_" in value or "." in value)) or \
         (not password and _CAMEL_IDENTIFIER.match(value) is not None)
     return not (is_reference(value) or is_placeholder(value) or _EXAMPLE.search(value)
-                or _ENV_NAME.match(value) or identifier
+                or _ENV_NAME.match(value) or identifier or _CHAIN_ADDRESS.fullmatch(value)
                 or value.replace(".", "", 1).isdigit() or len(set(value)) < 3)
