@@ -55,9 +55,11 @@ SEED = (
     SeedPr("acme/shop", 3, "alice", "Logging", "feature/log", LOGGY, 9, "s-one"),
     SeedPr("acme/api", 4, "carol", "Refactor service", "refactor", CLEAN, 3),
     SeedPr("acme/api", 5, HOSTILE_AUTHOR, HOSTILE_TITLE, HOSTILE_BRANCH,
-           {HOSTILE_PATH: f'TENANT_ID = "{TENANT}"\n'}, 0.5, "s-two"),
-    SeedPr("acme/api", 6, "bob", "More logging", "feature/log2", LOGGY, 0.1),
+           {HOSTILE_PATH: f'TENANT_ID = "{TENANT}"\n'}, 1.5, "s-two"),
+    SeedPr("acme/api", 6, "bob", "More logging", "feature/log2", LOGGY, 0.0005),
 )
+"""Ages are chosen so that "today" does not depend on the hour the tests run: 1.5 days ago
+is never today, 43 seconds ago is (except in the first minute after midnight UTC)."""
 
 
 def record_for(seed: SeedPr, head: str | None = None) -> ScoreRecord:
